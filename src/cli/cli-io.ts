@@ -1,0 +1,29 @@
+import { resolveConfig, type ConfigOverrides, type ResolvedConfig } from '../config/resolve-config.js';
+
+/** Everything the CLI touches of the outside world, injectable for tests. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  isTTY: boolean;
+  stdout: NodeJS.WritableStream;
+  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+}
+
+export function processIo(): CliIo {
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY),
+    stdout: process.stdout,
+    onSignal: (s, h) => process.once(s, h),
+  };
+}
+
+/** Configuration is resolved here, once, at the edge; commands pass the frozen result inward. */
+export function resolveForCli(io: CliIo, configFile: string | undefined, overrides: ConfigOverrides): ResolvedConfig {
+  return resolveConfig({ configFile, overrides, env: io.env, cwd: io.cwd });
+}

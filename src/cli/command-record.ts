@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { startRecorder } from '../record/recorder.js';
+import { collect, fractionArg, intArg } from './parse-values.js';
+import { resolveForCli, type CliIo } from './cli-io.js';
+
+interface RecordFlags {
+  upstream?: string;
+  port?: number;
+  host?: string;
+  db?: string;
+  session?: string;
+  config?: string;
+  sample?: number;
+  include?: string[];
+  exclude?: string[];
+  maxBodyBytes?: number;
+}
+
+export function registerRecord(program: Command, io: CliIo): void {
+  program
+    .command('record')
+    .description('run the recording proxy in front of an upstream, storing every exchange in SQLite')
+    .option('--upstream <url>', 'where requests are forwarded, e.g. http://staging:8080')
+    .option('--port <port>', 'port to listen on (0 picks a free one) [default: 8080]', intArg('--port', 0, 65535))
+    .option('--host <host>', 'address to listen on [default: 127.0.0.1]')
+    .option('--db <file>', 'recordings database [default: recordings/replayguard.db]')
+    .option('--session <name>', 'session name [default: rec-<date>-<time>]')
+    .option('--config <file>', 'configuration file [default: ./replayguard.config.json if present]')
+    .option('--sample <fraction>', 'fraction of traffic recorded, 0..1 (all is forwarded)', fractionArg('--sample'))
+    .option('--include <pattern>', 'record only matching requests, e.g. "GET /api/**" (repeatable)', collect)
+    .option('--exclude <pattern>', 'never record matching requests, e.g. /health (repeatable)', collect)
+    .option('--max-body-bytes <n>', 'store at most this many bytes of each body [default: 1048576]', intArg('--max-body-bytes'))
+    .action(async (flags: RecordFlags) => {
+      const { config } = resolveForCli(io, flags.config, {
+        db: flags.db,
+        record: {
+          upstream: flags.upstream,
+          port: flags.port,
+          host: flags.host,
+          session: flags.session,
+          sample: flags.sample,
+          include: flags.include,
+          exclude: flags.exclude,
+          maxBodyBytes: flags.maxBodyBytes,
+        },
+      });
+      const recorder = await startRecorder({ config, log: (line) => io.err(line) });
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string): void => {
+          if (stopping) return;
+          stopping = true;
+          io.err(`replayguard record: ${signal}: finishing in-flight requests and flushing…`);
+          void recorder.close().then(() => {
+            const s = recorder.stats();
+            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped`);
+            resolve();
+          });
+        };
+        io.onSignal('SIGINT', () => stop('SIGINT'));
+        io.onSignal('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

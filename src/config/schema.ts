@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+/**
+ * The configuration schema: one source of truth for validation, defaults, the JSON Schema editors
+ * use (`schema/replayguard.config.schema.json`) and the README's reference table.
+ */
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/;
+
+/** A duration as milliseconds, or a string such as `500ms`, `10s`, `2m`. */
+export const duration = z
+  .union([z.number().nonnegative(), z.string().regex(DURATION_RE, 'expected a duration such as 500ms, 10s or 2m')])
+  .transform((v) => parseDuration(v));
+
+export function parseDuration(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = DURATION_RE.exec(v.trim());
+  if (!m) throw new Error(`invalid duration ${v}`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  return unit === 'm' ? n * 60_000 : unit === 's' ? n * 1000 : n;
+}
+
+const pointerPattern = z
+  .string()
+  .refine((p) => p === '' || p.startsWith('/') || p.startsWith('**'), 'a path must be a JSON pointer starting with "/" (or "**/")');
+
+const formatMatchers = ['uuid', 'timestamp', 'jwt', 'hex', 'number-like'] as const;
+
+export const noiseRule = z
+  .object({
+    path: pointerPattern.describe('JSON pointer pattern: `*` matches one segment, `**` any depth (including none)'),
+    match: z.enum(['type', 'regex', ...formatMatchers]).optional().describe('accept a changed value when both sides have the same JSON type (`type`), both match `pattern` (`regex`), or both have the named format'),
+    pattern: z.string().optional().describe('regular expression both values must match (with match: regex)'),
+    tolerance: z.number().nonnegative().optional().describe('numbers may differ by at most this much'),
+    relative: z.number().nonnegative().optional().describe('numbers may differ by at most this fraction of the recorded value'),
+    unordered: z.literal(true).optional().describe('compare the array as an unordered multiset'),
+    unorderedBy: z.string().min(1).optional().describe('compare the array as a set of objects keyed by this field'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const kinds = (['match', 'tolerance', 'relative', 'unordered', 'unorderedBy'] as const).filter((k) => r[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `a rule needs exactly one of match, tolerance, relative, unordered, unorderedBy (got ${kinds.length ? kinds.join(', ') : 'none'})` });
+    }
+    if (r.match === 'regex') {
+      if (r.pattern === undefined) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'match "regex" needs a "pattern"' });
+      else {
+        try {
+          new RegExp(r.pattern);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', path: ['pattern'], message: `invalid regular expression: ${(e as Error).message}` });
+        }
+      }
+    } else if (r.pattern !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: '"pattern" is only used with match "regex"' });
+    }
+  });
+
+export type NoiseRule = z.output<typeof noiseRule>;
+
+const routeCompare = z
+  .object({
+    ignore: z.array(pointerPattern).default([]).describe('JSON pointer patterns whose differences are ignored on this route'),
+    rules: z.array(noiseRule).default([]).describe('noise rules for this route'),
+    headers: z.array(z.string()).optional().describe('compared headers for this route (replaces the global list)'),
+    ignoreHeaders: z.array(z.string()).default([]).describe('headers never compared on this route'),
+  })
+  .strict();
+
+export type RouteCompareConfig = z.output<typeof routeCompare>;
+
+const routeKey = z.string().regex(/^([A-Z]+|\*) \/.*$/, 'route keys look like "GET /users/:id" (or "* /users/:id" for any method)');
+
+export const compareSchema = z
+  .object({
+    headers: z.array(z.string()).default(['content-type', 'location']).describe('response headers compared (case-insensitive)'),
+    ignoreHeaders: z.array(z.string()).default([]).describe('headers never compared, even when listed in headers'),
+    ignore: z.array(pointerPattern).default([]).describe('JSON pointer patterns whose differences are ignored on every route'),
+    rules: z.array(noiseRule).default([]).describe('noise rules applied on every route'),
+    routes: z.record(routeKey, routeCompare).default({}).describe('per-route additions, keyed "METHOD /route/:template"'),
+    maxDecodedBytes: z.number().int().positive().default(32 * 1024 * 1024).describe('cap on a decompressed body; larger bodies are compared by their first bytes and noted'),
+  })
+  .strict();
+
+export type CompareConfig = z.output<typeof compareSchema>;
+
+const recordSchema = z
+  .object({
+    upstream: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://staging:8080' }).optional().describe('where the proxy forwards every request'),
+    host: z.string().default('127.0.0.1').describe('address the proxy listens on (0.0.0.0 to accept remote clients)'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('port the proxy listens on (0 picks a free one)'),
+    session: z.string().min(1).max(200).optional().describe('session name (default: rec-<date>-<time>)'),
+    sample: z.number().min(0).max(1).default(1).describe('fraction of traffic recorded (all of it is forwarded)'),
+    include: z.array(z.string()).default([]).describe('record only requests matching one of these patterns: "GET /api/**" or "/api/**"'),
+    exclude: z.array(z.string()).default([]).describe('never record requests matching these patterns'),
+    maxBodyBytes: z.number().int().nonnegative().default(1024 * 1024).describe('bodies beyond this many bytes are stored truncated and flagged (clients still get everything)'),
+    upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout; clients then get 504'),
+    adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
+    queue: z
+      .object({
+        maxBytes: z.number().int().positive().default(64 * 1024 * 1024).describe('captures waiting to be written; beyond it they are dropped and counted'),
+        flushMs: z.number().int().positive().default(20).describe('how often queued captures are sent to the writer'),
+        batchSize: z.number().int().positive().default(256).describe('captures per write transaction at most'),
+      })
+      .strict()
+      .default({ maxBytes: 64 * 1024 * 1024, flushMs: 20, batchSize: 256 }),
+  })
+  .strict();
+
+const redactSchema = z
+  .object({
+    headers: z.array(z.string()).default([]).describe('extra header names whose values are redacted (added to the defaults)'),
+    query: z.array(z.string()).default([]).describe('query parameter names whose values are redacted'),
+    json: z.array(pointerPattern).default([]).describe('JSON pointer patterns redacted in request and response bodies, e.g. /password, **/token'),
+    marker: z.string().default('[REDACTED]').describe('what a redacted value becomes'),
+    defaults: z.boolean().default(true).describe('redact authorization, proxy-authorization, cookie, set-cookie, x-api-key'),
+  })
+  .strict();
+
+const routesSchema = z
+  .object({
+    templates: z.array(z.string().startsWith('/')).default([]).describe('route templates that win over the automatic ones, e.g. /users/:name'),
+  })
+  .strict();
+
+const failOnToken = z.string().regex(/^(regression|error|noise|skipped)(>\d+(\.\d+)?%?)?$/, 'expected tokens such as regression, error, regression>1%, error>5');
+
+const replaySchema = z
+  .object({
+    target: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://candidate:3000' }).optional().describe('the candidate build'),
+    baseline: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe('a second instance of the recorded code, used to learn noise'),
+    session: z.string().default('latest').describe('recorded session to replay (name, id, or latest)'),
+    concurrency: z.number().int().min(1).max(1024).default(8).describe('requests in flight at most'),
+    rate: z.number().positive().optional().describe('requests per second at most'),
+    timeout: duration.default(10_000).describe('per-request timeout'),
+    headers: z.record(z.string(), z.string()).default({}).describe('request headers set on every replayed request; ${ENV_VAR} is expanded'),
+    out: z.string().default('replay-out').describe('folder for results.db, junit.xml, summary.json, summary.md, report.html'),
+    failOn: z.array(failOnToken).default(['regression', 'error']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%'),
+    repeat: z.number().int().min(1).max(5).default(1).describe('send each exchange this many times to the target; values that differ between the repeats are noise'),
+    maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
+    unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
+  })
+  .strict();
+
+const noiseSchema = z
+  .object({
+    learn: z.boolean().default(true).describe('learn noise from --baseline or --repeat'),
+    relativeThreshold: z.number().min(0).max(1).default(0.2).describe('(raw−noise)/(raw+noise) above this is a regression'),
+    absoluteThreshold: z.number().min(0).max(1).default(0.0003).describe('(raw−noise)/total above this is a regression'),
+  })
+  .strict();
+
+const latencySchema = z
+  .object({
+    ratio: z.number().min(1).default(1.5).describe('candidate p95 / baseline p95 above this flags a route'),
+    floorMs: z.number().min(0).default(50).describe('and the p95 must grow by at least this many ms'),
+    minSamples: z.number().int().min(1).default(5).describe('fewer samples than this never flag a route'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    db: z.string().default('recordings/replayguard.db').describe('recordings database'),
+    record: recordSchema.prefault({}),
+    redact: redactSchema.prefault({}),
+    routes: routesSchema.prefault({}),
+    replay: replaySchema.prefault({}),
+    compare: compareSchema.prefault({}),
+    noise: noiseSchema.prefault({}),
+    latency: latencySchema.prefault({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type RecordConfig = Config['record'];
+export type ReplayConfig = Config['replay'];
+export type RedactConfig = Config['redact'];

@@ -1,0 +1,124 @@
+/**
+ * The one catalogue of replayguard errors. Every error the project raises on purpose has a code
+ * (`RG_ERR_*`), a message that names the cause, a hint that names the fix, and the exit code the CLI
+ * uses for it. The original error is kept as `cause`.
+ */
+
+export type ErrorCode = keyof typeof catalogue;
+
+interface CatalogueEntry {
+  /** What went wrong; `{name}` placeholders are filled from the params. */
+  message: string;
+  /** How to fix it. */
+  hint: string;
+  /** Process exit code the CLI maps this error to. */
+  exit: 1 | 2;
+}
+
+export const catalogue = {
+  RG_ERR_CONFIG_INVALID: {
+    message: 'invalid configuration: {details}',
+    hint: 'fix the key named above in {source}; `replayguard --help` and schema/replayguard.config.schema.json list every key',
+    exit: 2,
+  },
+  RG_ERR_CONFIG_UNREADABLE: {
+    message: 'cannot read configuration file {file}: {reason}',
+    hint: 'check the path given to --config, or remove the flag to use the defaults',
+    exit: 2,
+  },
+  RG_ERR_USAGE: {
+    message: '{details}',
+    hint: 'run `replayguard {command} --help` for the accepted flags',
+    exit: 2,
+  },
+  RG_ERR_DB_OPEN: {
+    message: 'cannot open database {file}: {reason}',
+    hint: 'check that the file exists, is a replayguard database and is readable (and writable when recording)',
+    exit: 2,
+  },
+  RG_ERR_DB_NOT_FOUND: {
+    message: 'recordings database {file} does not exist',
+    hint: 'record traffic first with `replayguard record --upstream URL`, or pass --db with the right path',
+    exit: 2,
+  },
+  RG_ERR_DB_TOO_NEW: {
+    message: 'database {file} has schema version {found}, newer than this replayguard understands ({supported})',
+    hint: 'upgrade replayguard to the version that wrote this file',
+    exit: 2,
+  },
+  RG_ERR_DB_NOT_REPLAYGUARD: {
+    message: '{file} is not a replayguard database ({reason})',
+    hint: 'point --db at a file written by `replayguard record`',
+    exit: 2,
+  },
+  RG_ERR_SESSION_NOT_FOUND: {
+    message: 'session "{session}" not found in {file}',
+    hint: 'run `replayguard ls --db {file}` to see the recorded sessions',
+    exit: 2,
+  },
+  RG_ERR_SESSION_EMPTY: {
+    message: 'session "{session}" in {file} holds no exchanges',
+    hint: 'record traffic through the proxy first, or pick another session with --session',
+    exit: 2,
+  },
+  RG_ERR_LISTEN: {
+    message: 'cannot listen on {address}: {reason}',
+    hint: 'pick a free port with --port (0 picks one for you) or stop what is using it',
+    exit: 2,
+  },
+  RG_ERR_TARGET_UNREACHABLE: {
+    message: 'target {url} is unreachable: the first {count} requests all failed ({reason})',
+    hint: 'start the candidate build and check the URL given to --target (or --baseline)',
+    exit: 2,
+  },
+  RG_ERR_RUN_NOT_FOUND: {
+    message: 'run "{run}" not found in {file}',
+    hint: 'run `replayguard replay` first, or pass --run latest',
+    exit: 2,
+  },
+  RG_ERR_OUT_DIR: {
+    message: 'cannot write results into {dir}: {reason}',
+    hint: 'pass a writable folder with --out',
+    exit: 2,
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+function fill(template: string, params: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => (key in params ? String(params[key]) : `{${key}}`));
+}
+
+/** An error replayguard raises on purpose: coded, with a fix, and an exit code for the CLI. */
+export class ReplayguardError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly exitCode: 1 | 2;
+  readonly params: Record<string, unknown>;
+
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, options: { cause?: unknown } = {}) {
+    const entry: CatalogueEntry = catalogue[code];
+    super(fill(entry.message, params), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ReplayguardError';
+    this.code = code;
+    this.hint = fill(entry.hint, params);
+    this.exitCode = entry.exit;
+    this.params = params;
+  }
+
+  /** One line for a person: cause, then fix. */
+  describe(): string {
+    return `${this.code}: ${this.message}\n  fix: ${this.hint}`;
+  }
+}
+
+export function isReplayguardError(err: unknown): err is ReplayguardError {
+  return err instanceof ReplayguardError;
+}
+
+/** The message of any thrown value, for errors that are not ours. */
+export function reasonOf(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}

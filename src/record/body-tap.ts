@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import type { StoredBody } from '../types.js';
+
+/**
+ * Observes the chunks of a stream that something else consumes (the proxy pipes it on), keeping the
+ * first `cap` bytes. It never changes what flows: no Transform in the path, no extra buffering of
+ * what is forwarded, and past the cap it only counts.
+ */
+export class BodyTap {
+  private chunks: Buffer[] = [];
+  private kept = 0;
+  private seen = 0;
+
+  constructor(private readonly cap: number) {}
+
+  /**
+   * Start observing. The stream is paused first so the added 'data' listener does not switch it to
+   * flowing mode before its real consumer (pipe or async iterator) is attached; `Readable.read()`
+   * emits 'data' for every chunk it returns, so the tap sees chunks in either consumption mode.
+   */
+  attach(stream: Readable): this {
+    stream.pause();
+    stream.on('data', (chunk: Buffer | string) => this.observe(chunk));
+    return this;
+  }
+
+  observe(chunk: Buffer | string): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.seen += buf.length;
+    if (this.kept < this.cap) {
+      const room = this.cap - this.kept;
+      const part = buf.length <= room ? buf : buf.subarray(0, room);
+      this.chunks.push(part);
+      this.kept += part.length;
+    }
+  }
+
+  get bytesSeen(): number {
+    return this.seen;
+  }
+
+  result(): StoredBody {
+    if (this.seen === 0) return { bytes: null, size: 0, truncated: false };
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept);
+    return { bytes, size: this.seen, truncated: this.kept < this.seen };
+  }
+}

@@ -1,0 +1,71 @@
+import type { NewExchange, StoredBody } from '../types.js';
+
+/**
+ * Captures cross to the writer thread as one message per batch: small metadata objects (structured
+ * clone) plus every body copied once into a single ArrayBuffer that is *transferred*, not cloned.
+ * Cloning a Buffer would copy its whole backing store, which for a slice of a pooled or socket buffer
+ * is many times the body.
+ */
+
+interface BodyRef {
+  offset: number;
+  length: number;
+  size: number;
+  truncated: boolean;
+  /** No body at all (as opposed to an empty one). */
+  none: boolean;
+}
+
+type PackedExchange = Omit<NewExchange, 'request' | 'response'> & {
+  request: Omit<NewExchange['request'], 'body'> & { body: BodyRef };
+  response: (Omit<NonNullable<NewExchange['response']>, 'body'> & { body: BodyRef }) | null;
+};
+
+export interface PackedBatch {
+  items: PackedExchange[];
+  bodies: ArrayBuffer;
+  /** Captures dropped since the previous batch (storage fell behind). */
+  dropped: number;
+  /** Bytes this batch accounts for in the writer's bounded queue. */
+  bytes: number;
+}
+
+export function bodyBytesOf(e: NewExchange): number {
+  return (e.request.body.bytes?.length ?? 0) + (e.response?.body.bytes?.length ?? 0);
+}
+
+export function packBatch(exchanges: readonly NewExchange[], dropped: number, bytes: number): PackedBatch {
+  let total = 0;
+  for (const e of exchanges) total += bodyBytesOf(e);
+  const bodies = new ArrayBuffer(total);
+  const view = new Uint8Array(bodies);
+  let at = 0;
+  const ref = (b: StoredBody): BodyRef => {
+    const r: BodyRef = { offset: at, length: b.bytes?.length ?? 0, size: b.size, truncated: b.truncated, none: b.bytes === null };
+    if (b.bytes) {
+      view.set(b.bytes, at);
+      at += b.bytes.length;
+    }
+    return r;
+  };
+  const items = exchanges.map((e) => ({
+    ...e,
+    request: { ...e.request, body: ref(e.request.body) },
+    response: e.response ? { ...e.response, body: ref(e.response.body) } : null,
+  }));
+  return { items, bodies, dropped, bytes };
+}
+
+export function unpackBatch(batch: PackedBatch): NewExchange[] {
+  const all = Buffer.from(batch.bodies);
+  const body = (r: BodyRef): StoredBody => ({
+    bytes: r.none ? null : all.subarray(r.offset, r.offset + r.length),
+    size: r.size,
+    truncated: r.truncated,
+  });
+  return batch.items.map((p) => ({
+    ...p,
+    request: { ...p.request, body: body(p.request.body) },
+    response: p.response ? { ...p.response, body: body(p.response.body) } : null,
+  }));
+}

@@ -1,0 +1,167 @@
+import { Worker } from 'node:worker_threads';
+import { ReplayguardError, type ErrorCode } from '../errors.js';
+import type { NewExchange, SessionInfo } from '../types.js';
+import { bodyBytesOf, packBatch } from './capture-batch.js';
+import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
+
+export interface CaptureWriterOptions extends WriterInit {
+  /** Bytes of captures waiting (queued here or being written) beyond which new ones are dropped. */
+  maxQueueBytes: number;
+  flushMs: number;
+  batchSize: number;
+  /** Told once per distinct storage problem, never per request. */
+  onWarning?: (message: string) => void;
+}
+
+export interface CaptureWriterStats {
+  queued: number;
+  written: number;
+  dropped: number;
+  pendingBytes: number;
+}
+
+/** Per-capture bookkeeping overhead (headers, URL, object) added to body bytes when bounding memory. */
+const OVERHEAD_BYTES = 512;
+
+function spawnWriter(init: WriterInit): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // Running from source (tests, tsx): the worker needs the TypeScript loader registered first.
+    const api = import.meta.resolve('tsx/esm/api');
+    const target = new URL('./writer-worker.ts', here).href;
+    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+    return new Worker(code, { eval: true, workerData: init });
+  }
+  return new Worker(new URL('./writer-worker.js', here), { workerData: init });
+}
+
+/**
+ * The recorder's side of storage: a bounded in-memory queue flushed to the writer thread in batches.
+ * `enqueue` never blocks and never throws: past the bound a capture is dropped and counted, so a slow
+ * disk costs recordings, never client traffic.
+ */
+export class CaptureWriter {
+  private readonly worker: Worker;
+  private queue: NewExchange[] = [];
+  private queueBytes = 0;
+  private pendingBytes = 0;
+  private droppedSinceFlush = 0;
+  private totals = { written: 0, dropped: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closed = false;
+  private warned = new Set<string>();
+  private readyPromise: Promise<SessionInfo>;
+  private closedPromise: Promise<void> | null = null;
+
+  constructor(private readonly options: CaptureWriterOptions) {
+    this.worker = spawnWriter({
+      dbFile: options.dbFile,
+      session: options.session,
+      redact: options.redact,
+      routeTemplates: options.routeTemplates,
+      maxDecodedBytes: options.maxDecodedBytes,
+    });
+    this.readyPromise = new Promise((resolve, reject) => {
+      const onMessage = (m: FromWriter): void => {
+        if (m.type === 'ready') resolve(m.session);
+        else if (m.type === 'fatal') {
+          reject(m.error.code ? new ReplayguardError(m.error.code as ErrorCode, m.error.params ?? {}) : new Error(m.error.message));
+        }
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`writer thread exited with code ${code} before it was ready`)));
+    });
+    this.worker.on('message', (m: FromWriter) => this.onMessage(m));
+    // The proxy must outlive a crashed writer: later captures are dropped and counted.
+    this.worker.on('error', (e) => this.warn(`recording writer failed: ${e.message}; captures are being dropped`));
+  }
+
+  /** Resolves with the session once the database is open and migrated. */
+  ready(): Promise<SessionInfo> {
+    return this.readyPromise;
+  }
+
+  enqueue(exchange: NewExchange): boolean {
+    const bytes = bodyBytesOf(exchange) + OVERHEAD_BYTES;
+    if (this.closed || this.pendingBytes + bytes > this.options.maxQueueBytes) {
+      this.droppedSinceFlush++;
+      this.totals.dropped++;
+      if (!this.closed) this.warn('recording storage is falling behind: captures are being dropped (counted in `replayguard ls`)');
+      return false;
+    }
+    this.queue.push(exchange);
+    this.queueBytes += bytes;
+    this.pendingBytes += bytes;
+    if (this.queue.length >= this.options.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+    return true;
+  }
+
+  /** Send whatever is queued to the writer now. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0 && this.droppedSinceFlush === 0) return;
+    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes);
+    this.queue = [];
+    this.queueBytes = 0;
+    this.droppedSinceFlush = 0;
+    this.inFlight++;
+    const msg: ToWriter = { type: 'batch', batch };
+    this.worker.postMessage(msg, [batch.bodies]);
+  }
+
+  stats(): CaptureWriterStats {
+    return { queued: this.queue.length, written: this.totals.written, dropped: this.totals.dropped, pendingBytes: this.pendingBytes };
+  }
+
+  /** Resolves when every capture handed over so far is written (or counted as failed). */
+  async drain(): Promise<void> {
+    this.flush();
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Flush everything, end the session, close the database, stop the thread. */
+  close(endedAt = Date.now()): Promise<void> {
+    this.closedPromise ??= (async () => {
+      await this.drain();
+      this.closed = true;
+      await new Promise<void>((resolve) => {
+        const done = (): void => resolve();
+        this.worker.once('exit', done);
+        this.worker.on('message', (m: FromWriter) => {
+          if (m.type === 'closed') void this.worker.terminate().then(done);
+        });
+        const msg: ToWriter = { type: 'close', endedAt };
+        this.worker.postMessage(msg);
+      });
+    })();
+    return this.closedPromise;
+  }
+
+  private onMessage(m: FromWriter): void {
+    if (m.type !== 'ack') return;
+    this.inFlight--;
+    this.pendingBytes -= m.bytes;
+    this.totals.written += m.written;
+    this.totals.dropped += m.failed;
+    if (m.error) this.warn(`recording write failed (${m.error}); ${m.failed} captures lost and counted`);
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.options.onWarning?.(message);
+  }
+}

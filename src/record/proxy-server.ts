@@ -1,0 +1,220 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import httpProxy from '@fastify/http-proxy';
+import type { RecordConfig } from '../config/schema.js';
+import type { ExchangeFailure, HeaderPairs, NewExchange } from '../types.js';
+import { BodyTap } from './body-tap.js';
+import type { TrafficFilter } from './traffic-filter.js';
+
+/** What the proxy needs from the rest of the recorder. */
+export interface ProxyDeps {
+  upstream: string;
+  record: Readonly<RecordConfig>;
+  filter: TrafficFilter;
+  /** Hands a finished capture to storage; must not block. */
+  capture: (exchange: NewExchange) => void;
+  /** Health and stats for the admin endpoints. */
+  stats: () => object;
+}
+
+interface CaptureState {
+  seq: number;
+  startedAt: number;
+  t0: number;
+  reqTap: BodyTap;
+  resTap: BodyTap | null;
+  status: number | null;
+  resHeaders: HeaderPairs;
+  ttfbMs: number | null;
+  failure: ExchangeFailure | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rgCapture: CaptureState | null;
+  }
+}
+
+const now = (): number => performance.now();
+
+function pairsFromRaw(raw: string[]): HeaderPairs {
+  const out: HeaderPairs = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  return out;
+}
+
+function pairsFromObject(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): HeaderPairs {
+  const out: HeaderPairs = [];
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const item of v) out.push([k, item]);
+    else out.push([k, String(v)]);
+  }
+  return out;
+}
+
+/** Classify a transport error from undici/reply-from into the failure kinds we record. */
+export function failureOf(error: unknown): { failure: ExchangeFailure; status: 502 | 504 } {
+  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.cause?.code ?? err.code ?? 'ERROR';
+  const message = err.cause?.message ?? err.message ?? String(error);
+  if (/TIMEOUT/i.test(code) || err.code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT') {
+    return { failure: { kind: 'timeout', code, message }, status: 504 };
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return { failure: { kind: 'refused', code, message }, status: 502 };
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+    return { failure: { kind: 'reset', code, message }, status: 502 };
+  }
+  return { failure: { kind: 'error', code, message }, status: 502 };
+}
+
+/** Streams that never end are passed through but not recorded (a capture would never finish). */
+function isEndlessStream(headers: IncomingHttpHeaders | Record<string, unknown>): boolean {
+  const type = String(headers['content-type'] ?? '');
+  return type.startsWith('text/event-stream');
+}
+
+/**
+ * The recording reverse proxy: an encapsulated fastify app around @fastify/http-proxy. Bodies stream
+ * through untouched; the capture observes their chunks on the side (BodyTap) and is handed over
+ * once the response is finished, off the hot path's critical section.
+ */
+export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance> {
+  const { record, filter, upstream } = deps;
+  const upstreamUrl = new URL(upstream);
+  const app = Fastify({
+    logger: false,
+    // Recorded clients may send anything; the proxy must not reject what the upstream would accept.
+    bodyLimit: Number.MAX_SAFE_INTEGER,
+    requestIdHeader: false,
+    return503OnClosing: false,
+    routerOptions: { ignoreDuplicateSlashes: false, ignoreTrailingSlash: false, maxParamLength: 65_535 },
+  });
+  app.decorateRequest('rgCapture', null);
+  let seq = 0;
+
+  const adminPrefix = record.adminPrefix;
+  app.get(`${adminPrefix}/health`, async () => ({ status: 'ok', upstream }));
+  app.get(`${adminPrefix}/stats`, async () => deps.stats());
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const raw = request.raw.url ?? '';
+    // Absolute-form targets (`GET http://elsewhere/`) would make this an open proxy: refuse them.
+    if (!raw.startsWith('/') || request.raw.method === 'CONNECT') {
+      void reply
+        .code(400)
+        .header('content-type', 'application/json')
+        .send({ error: 'replayguard proxy: only origin-form requests (GET /path) are accepted; this proxy forwards to its configured upstream only', upstream });
+      return;
+    }
+    if (raw.startsWith(`${adminPrefix}/`)) return done();
+    const method = request.raw.method ?? 'GET';
+    if (!filter.accepts(method, raw)) return done();
+    const state: CaptureState = {
+      seq: ++seq,
+      startedAt: Date.now(),
+      t0: now(),
+      reqTap: new BodyTap(record.maxBodyBytes).attach(request.raw),
+      resTap: null,
+      status: null,
+      resHeaders: [],
+      ttfbMs: null,
+      failure: null,
+    };
+    request.rgCapture = state;
+    done();
+  });
+
+  function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: { statusCode: number; headers: IncomingHttpHeaders; stream: Readable }): void {
+    const state = request.rgCapture;
+    if (state) {
+      state.ttfbMs = now() - state.t0;
+      state.status = res.statusCode;
+      state.resHeaders = pairsFromObject(res.headers);
+      if (isEndlessStream(res.headers)) request.rgCapture = null;
+      else {
+        state.resTap = new BodyTap(record.maxBodyBytes).attach(res.stream);
+        res.stream.once('error', (e) => {
+          state.failure ??= failureOf(e).failure;
+        });
+      }
+    }
+    void reply.send(res.stream);
+  }
+
+  function onUpstreamError(reply: FastifyReply, { error }: { error: Error }): void {
+    const { failure, status } = failureOf(error);
+    const state = reply.request.rgCapture;
+    if (state) state.failure = failure;
+    if (reply.sent) return;
+    void reply
+      .code(status)
+      .header('content-type', 'application/json')
+      .send({
+        error: status === 504 ? 'upstream timed out' : 'upstream unavailable',
+        cause: failure.kind,
+        code: failure.code,
+        upstream,
+        hint: status === 504 ? `the upstream sent no response within ${record.upstreamTimeout} ms (record.upstreamTimeout)` : `check that ${upstream} is running and reachable from the proxy`,
+      });
+  }
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const state = request.rgCapture;
+    if (state) {
+      request.rgCapture = null;
+      const totalMs = now() - state.t0;
+      let failure = state.failure;
+      if (!failure && state.status !== null && !reply.raw.writableFinished) {
+        failure = { kind: 'aborted', code: 'ECONNABORTED', message: 'the response did not complete (client or upstream closed the connection)' };
+      }
+      const upstreamAnswered = state.status !== null;
+      deps.capture({
+        seq: state.seq,
+        startedAt: state.startedAt,
+        upstream,
+        request: {
+          method: request.raw.method ?? 'GET',
+          url: request.raw.url ?? '/',
+          headers: pairsFromRaw(request.raw.rawHeaders),
+          body: state.reqTap.result(),
+        },
+        response: upstreamAnswered
+          ? { status: state.status!, headers: state.resHeaders, body: state.resTap ? state.resTap.result() : { bytes: null, size: 0, truncated: false } }
+          : null,
+        timing: { ttfbMs: state.ttfbMs, totalMs },
+        failure: failure ?? (upstreamAnswered ? null : { kind: 'error', code: `HTTP_${reply.statusCode}`, message: 'no upstream response' }),
+      });
+    }
+    done();
+  });
+
+  await app.register(httpProxy, {
+    upstream,
+    http2: false,
+    undici: {
+      connections: 256,
+      pipelining: 1,
+      headersTimeout: record.upstreamTimeout,
+      bodyTimeout: Math.max(record.upstreamTimeout, 300_000),
+      keepAliveTimeout: 4_000,
+    },
+    // Preserve what the client sent as far as HTTP allows: the Host header is the upstream's
+    // (reply-from sets it), everything else passes as is.
+    replyOptions: {
+      onResponse: onUpstreamResponse as never,
+      onError: onUpstreamError as never,
+      // reply-from retries GETs on 503 by default; a recording proxy must show the real answer.
+      retryDelay: () => null,
+      rewriteRequestHeaders: (_req, headers) => {
+        headers.host = upstreamUrl.host;
+        return headers;
+      },
+    },
+    internalRewriteLocationHeader: false,
+  });
+  return app;
+}

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { ReplayguardError, reasonOf } from '../errors.js';
+import type { SessionInfo } from '../types.js';
+import { CaptureWriter } from './capture-writer.js';
+import { buildProxyServer } from './proxy-server.js';
+import { createTrafficFilter } from './traffic-filter.js';
+
+export interface RecorderOptions {
+  config: Readonly<Config>;
+  /** Log lines (startup, warnings); nothing is logged per request. @default no logging */
+  log?: (line: string) => void;
+}
+
+export interface RecorderStats {
+  session: string;
+  captured: number;
+  written: number;
+  dropped: number;
+  queued: number;
+}
+
+export interface RunningRecorder {
+  /** `http://host:port` the proxy listens on. */
+  url: string;
+  port: number;
+  session: SessionInfo;
+  dbFile: string;
+  stats(): RecorderStats;
+  /** Wait until every finished exchange so far is in the database. */
+  drain(): Promise<void>;
+  /** Stop accepting, finish in-flight requests, flush, close the database. */
+  close(): Promise<void>;
+}
+
+function defaultSessionName(d = new Date()): string {
+  return `rec-${d.toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
+}
+
+/** Start the recording proxy in front of `config.record.upstream`. */
+export async function startRecorder(options: RecorderOptions): Promise<RunningRecorder> {
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  const upstream = config.record.upstream;
+  if (!upstream) {
+    throw new ReplayguardError('RG_ERR_USAGE', { details: 'record needs an upstream: pass --upstream http://staging:8080 (or set record.upstream in the config)', command: 'record' });
+  }
+  const upstreamOrigin = new URL(upstream).origin === 'null' ? upstream : upstream.replace(/\/$/, '');
+  const dbFile = path.resolve(config.db);
+  const writer = new CaptureWriter({
+    dbFile,
+    session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
+    redact: config.redact,
+    routeTemplates: [...config.routes.templates],
+    maxDecodedBytes: config.compare.maxDecodedBytes,
+    maxQueueBytes: config.record.queue.maxBytes,
+    flushMs: config.record.queue.flushMs,
+    batchSize: config.record.queue.batchSize,
+    onWarning: (m) => log(`replayguard: warning: ${m}`),
+  });
+  let session: SessionInfo;
+  try {
+    session = await writer.ready();
+  } catch (e) {
+    await writer.close().catch(() => {});
+    throw e;
+  }
+  let captured = 0;
+  const stats = (): RecorderStats => {
+    const s = writer.stats();
+    return { session: session.name, captured, written: s.written, dropped: s.dropped, queued: s.queued };
+  };
+  const app = await buildProxyServer({
+    upstream: upstreamOrigin,
+    record: config.record,
+    filter: createTrafficFilter(config.record),
+    capture: (exchange) => {
+      captured++;
+      writer.enqueue(exchange);
+    },
+    stats,
+  });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.record.host, port: config.record.port });
+  } catch (e) {
+    await app.close().catch(() => {});
+    await writer.close();
+    throw new ReplayguardError('RG_ERR_LISTEN', { address: `${config.record.host}:${config.record.port}`, reason: reasonOf(e) }, { cause: e });
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.record.port;
+  const url = address.replace('[::1]', 'localhost');
+  log(`replayguard record: listening on ${url} → upstream ${upstreamOrigin}, session "${session.name}", database ${dbFile}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    session,
+    dbFile,
+    stats,
+    drain: () => writer.drain(),
+    close() {
+      // app.close() stops accepting and waits for in-flight requests; their onResponse hooks
+      // enqueue the last captures before the writer is flushed and closed.
+      closing ??= app.close().then(() => writer.close());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { RedactConfig } from '../config/schema.js';
+import type { SessionInfo } from '../types.js';
+import type { PackedBatch } from './capture-batch.js';
+
+/** What the writer thread is started with. */
+export interface WriterInit {
+  dbFile: string;
+  session: { name: string; upstream: string; startedAt: number };
+  redact: RedactConfig;
+  routeTemplates: string[];
+  maxDecodedBytes: number;
+}
+
+export type ToWriter = { type: 'batch'; batch: PackedBatch } | { type: 'close'; endedAt: number };
+
+/** A ReplayguardError flattened for postMessage (class identity does not survive the clone). */
+export interface SerializedError {
+  code?: string;
+  params?: Record<string, unknown>;
+  message: string;
+}
+
+export type FromWriter =
+  | { type: 'ready'; session: SessionInfo }
+  | { type: 'fatal'; error: SerializedError }
+  | { type: 'ack'; bytes: number; written: number; failed: number; error?: string }
+  | { type: 'closed' };

@@ -1,0 +1,278 @@
+import path from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import type { Exchange, ExchangeFailure, HeaderPairs, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
+import { createRouteTemplater, type RouteTemplater } from '../routes/route-template.js';
+import { migrate, type Migration } from './migrations.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
+import type { RecordingStore } from './store.js';
+
+/** 'RGrc' — marks a file as a replayguard recordings database. */
+export const RECORDINGS_APPLICATION_ID = 0x52477263;
+
+export const recordingMigrations: Migration[] = [
+  {
+    version: 1,
+    description: 'sessions and exchanges',
+    up: `
+      CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        upstream TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER
+      );
+      CREATE TABLE exchanges (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        seq INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        upstream TEXT NOT NULL,
+        method TEXT NOT NULL,
+        url TEXT NOT NULL,
+        req_headers TEXT NOT NULL,
+        req_body BLOB,
+        req_body_size INTEGER NOT NULL,
+        req_body_truncated INTEGER NOT NULL,
+        status INTEGER,
+        res_headers TEXT,
+        res_body BLOB,
+        res_body_size INTEGER,
+        res_body_truncated INTEGER,
+        total_ms REAL NOT NULL,
+        failure TEXT,
+        UNIQUE (session_id, seq)
+      );`,
+  },
+  {
+    version: 2,
+    description: 'route templates, time to first byte, dropped-capture counter',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE exchanges ADD COLUMN route TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exchanges ADD COLUMN ttfb_ms REAL;
+        ALTER TABLE sessions ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;`);
+      const templater = createRouteTemplater();
+      const update = db.prepare('UPDATE exchanges SET route = ? WHERE id = ?');
+      for (const row of db.prepare('SELECT id, url FROM exchanges').iterate() as Iterable<{ id: number; url: string }>) {
+        update.run(templater.templateOf(row.url), row.id);
+      }
+      db.exec('CREATE INDEX exchanges_by_route ON exchanges (session_id, method, route);');
+    },
+  },
+];
+
+interface ExchangeRow {
+  id: number;
+  session_id: number;
+  seq: number;
+  started_at: number;
+  upstream: string;
+  method: string;
+  url: string;
+  route: string;
+  req_headers: string;
+  req_body: Buffer | null;
+  req_body_size: number;
+  req_body_truncated: number;
+  status: number | null;
+  res_headers: string | null;
+  res_body: Buffer | null;
+  res_body_size: number | null;
+  res_body_truncated: number | null;
+  ttfb_ms: number | null;
+  total_ms: number;
+  failure: string | null;
+}
+
+interface SessionRow {
+  id: number;
+  name: string;
+  upstream: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
+function toSession(r: SessionRow): SessionInfo {
+  return { id: r.id, name: r.name, upstream: r.upstream, startedAt: r.started_at, endedAt: r.ended_at };
+}
+
+function toExchange(r: ExchangeRow): Exchange {
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    seq: r.seq,
+    startedAt: r.started_at,
+    upstream: r.upstream,
+    route: r.route,
+    request: {
+      method: r.method,
+      url: r.url,
+      headers: JSON.parse(r.req_headers) as HeaderPairs,
+      body: { bytes: r.req_body, size: r.req_body_size, truncated: r.req_body_truncated === 1 },
+    },
+    response:
+      r.status === null
+        ? null
+        : {
+            status: r.status,
+            headers: JSON.parse(r.res_headers ?? '[]') as HeaderPairs,
+            body: { bytes: r.res_body, size: r.res_body_size ?? 0, truncated: r.res_body_truncated === 1 },
+          },
+    timing: { ttfbMs: r.ttfb_ms, totalMs: r.total_ms },
+    failure: r.failure ? (JSON.parse(r.failure) as ExchangeFailure) : null,
+  };
+}
+
+export interface SqliteRecordingStoreOptions {
+  /** Open read-only (replay, ls): the file must exist and is never modified. */
+  readonly?: boolean;
+  /** Refuse to create the file (migrate, ls). */
+  mustExist?: boolean;
+  /** User route templates applied when an exchange arrives without one. */
+  routeTemplates?: readonly string[];
+}
+
+/** The default backend: one SQLite file in WAL mode. */
+export class SqliteRecordingStore implements RecordingStore {
+  readonly location: string;
+  private readonly db: SqliteDatabase;
+  private readonly templater: RouteTemplater;
+  private readonly stmts: {
+    insert?: Statement;
+    nextSeq?: Statement;
+  } = {};
+
+  constructor(file: string, options: SqliteRecordingStoreOptions = {}) {
+    this.location = path.resolve(file);
+    this.db = openSqlite(this.location, { readonly: options.readonly ?? false, mustExist: options.mustExist ?? false });
+    try {
+      migrate(this.db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID });
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    this.templater = createRouteTemplater(options.routeTemplates ?? []);
+  }
+
+  async openSession(input: { name: string; upstream: string; startedAt: number }): Promise<SessionInfo> {
+    const existing = this.db.prepare('SELECT * FROM sessions WHERE name = ?').get(input.name) as SessionRow | undefined;
+    if (existing) {
+      this.db.prepare('UPDATE sessions SET ended_at = NULL WHERE id = ?').run(existing.id);
+      return toSession({ ...existing, ended_at: null });
+    }
+    const info = this.db
+      .prepare('INSERT INTO sessions (name, upstream, started_at) VALUES (?, ?, ?)')
+      .run(input.name, input.upstream, input.startedAt);
+    return { id: Number(info.lastInsertRowid), name: input.name, upstream: input.upstream, startedAt: input.startedAt, endedAt: null };
+  }
+
+  async endSession(sessionId: number, endedAt: number): Promise<void> {
+    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?').run(endedAt, sessionId);
+  }
+
+  async append(sessionId: number, exchanges: readonly NewExchange[]): Promise<number[]> {
+    return this.appendSync(sessionId, exchanges);
+  }
+
+  /** The synchronous core of `append`, for the writer thread that owns this store. */
+  appendSync(sessionId: number, exchanges: readonly NewExchange[]): number[] {
+    this.stmts.insert ??= this.db.prepare(`
+      INSERT INTO exchanges (session_id, seq, started_at, upstream, method, url, route, req_headers, req_body,
+        req_body_size, req_body_truncated, status, res_headers, res_body, res_body_size, res_body_truncated,
+        ttfb_ms, total_ms, failure)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.stmts.nextSeq ??= this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM exchanges WHERE session_id = ?');
+    const insert = this.stmts.insert;
+    const nextSeq = this.stmts.nextSeq;
+    return this.db.transaction(() => {
+      const ids: number[] = [];
+      for (const e of exchanges) {
+        const seq = e.seq ?? (nextSeq.get(sessionId) as { seq: number }).seq;
+        const res = e.response;
+        const info = insert.run(
+          sessionId, seq, e.startedAt, e.upstream, e.request.method, e.request.url,
+          e.route ?? this.templater.templateOf(e.request.url), JSON.stringify(e.request.headers), e.request.body.bytes,
+          e.request.body.size, e.request.body.truncated ? 1 : 0,
+          res?.status ?? null, res ? JSON.stringify(res.headers) : null, res?.body.bytes ?? null,
+          res?.body.size ?? null, res ? (res.body.truncated ? 1 : 0) : null,
+          e.timing.ttfbMs, e.timing.totalMs, e.failure ? JSON.stringify(e.failure) : null,
+        );
+        ids.push(Number(info.lastInsertRowid));
+      }
+      return ids;
+    })();
+  }
+
+  async addDropped(sessionId: number, count: number): Promise<void> {
+    this.db.prepare('UPDATE sessions SET dropped = dropped + ? WHERE id = ?').run(count, sessionId);
+  }
+
+  async findSession(ref: string): Promise<SessionInfo | undefined> {
+    let row: SessionRow | undefined;
+    if (ref === 'latest') {
+      row = this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1').get() as SessionRow | undefined;
+    } else {
+      row = this.db.prepare('SELECT * FROM sessions WHERE name = ?').get(ref) as SessionRow | undefined;
+      if (!row && /^\d+$/.test(ref)) row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(Number(ref)) as SessionRow | undefined;
+    }
+    return row ? toSession(row) : undefined;
+  }
+
+  async *iterate(sessionId: number, options: { afterSeq?: number; batchSize?: number } = {}): AsyncIterable<Exchange> {
+    // Keyset pagination instead of one long-lived cursor: the connection stays free between pages
+    // and memory is bounded by one page whatever the session size.
+    const page = this.db.prepare('SELECT * FROM exchanges WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    const batch = options.batchSize ?? 256;
+    let after = options.afterSeq ?? 0;
+    for (;;) {
+      const rows = page.all(sessionId, after, batch) as ExchangeRow[];
+      for (const r of rows) yield toExchange(r);
+      if (rows.length < batch) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  async countExchanges(sessionId: number): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM exchanges WHERE session_id = ?').get(sessionId) as { n: number }).n;
+  }
+
+  async listSessions(): Promise<SessionStats[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, count(e.id) AS exchanges, coalesce(sum(e.failure IS NOT NULL), 0) AS failures,
+           coalesce(sum(coalesce(length(e.req_body), 0) + coalesce(length(e.res_body), 0)), 0) AS bytes
+         FROM sessions s LEFT JOIN exchanges e ON e.session_id = s.id
+         GROUP BY s.id ORDER BY s.started_at, s.id`,
+      )
+      .all() as Array<SessionRow & { dropped: number; exchanges: number; failures: number; bytes: number }>;
+    return rows.map((r) => ({ ...toSession(r), dropped: r.dropped, exchanges: r.exchanges, failures: r.failures, bytes: r.bytes }));
+  }
+
+  async routeStats(sessionId?: number): Promise<RouteStats[]> {
+    const where = sessionId === undefined ? '' : 'WHERE session_id = ?';
+    const rows = this.db
+      .prepare(
+        `SELECT session_id, method, route, count(*) AS exchanges, coalesce(sum(failure IS NOT NULL), 0) AS failures,
+           coalesce(sum(coalesce(length(req_body), 0) + coalesce(length(res_body), 0)), 0) AS bytes
+         FROM exchanges ${where} GROUP BY session_id, method, route ORDER BY session_id, route, method`,
+      )
+      .all(...(sessionId === undefined ? [] : [sessionId])) as Array<{ session_id: number; method: string; route: string; exchanges: number; failures: number; bytes: number }>;
+    return rows.map((r) => ({ sessionId: r.session_id, method: r.method, route: r.route, exchanges: r.exchanges, failures: r.failures, bytes: r.bytes }));
+  }
+
+  /** Fold the WAL back into the database file; called by the writer when it is idle. */
+  checkpoint(mode: 'PASSIVE' | 'TRUNCATE' = 'PASSIVE'): void {
+    this.db.pragma(`wal_checkpoint(${mode})`);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      if (!this.db.readonly) this.checkpoint('TRUNCATE');
+      this.db.close();
+    }
+  }
+}
+
+export function openRecordingStore(file: string, options: SqliteRecordingStoreOptions = {}): SqliteRecordingStore {
+  return new SqliteRecordingStore(file, options);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Integration tests start real servers and SQLite files; two workers match the 2-core CI box.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
