@@ -4,6 +4,7 @@ import { isReplayguardError, reasonOf } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { registerLs } from './command-ls.js';
 import { registerRecord } from './command-record.js';
+import { registerReplay } from './command-replay.js';
 
 /** What a command may tell the shell besides output: its exit code. */
 export interface CommandResult {
@@ -29,8 +30,8 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)');
   registerRecord(program, io);
+  registerReplay(program, io, result);
   registerLs(program, io);
-  void result;
   const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };
   for (const c of [program, ...program.commands]) c.exitOverride().configureOutput(output);
   return program;

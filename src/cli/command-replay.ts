@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { parseDuration } from '../config/schema.js';
+import { replay } from '../replay/replay.js';
+import { regenerateReport } from '../report/regenerate.js';
+import { collect, headerArg, intArg, numberArg } from './parse-values.js';
+import { resolveForCli, type CliIo } from './cli-io.js';
+import type { CommandResult } from './run-cli.js';
+import { InvalidArgumentError } from 'commander';
+
+interface ReplayFlags {
+  target?: string;
+  baseline?: string;
+  db?: string;
+  session?: string;
+  config?: string;
+  concurrency?: number;
+  rate?: number;
+  timeout?: number;
+  header?: Record<string, string>;
+  out?: string;
+  failOn?: string[];
+  repeat?: number;
+  reporter?: string[];
+}
+
+function durationArg(v: string): number {
+  try {
+    return parseDuration(/^\d+(\.\d+)?$/.test(v) ? `${v}ms` : v);
+  } catch {
+    throw new InvalidArgumentError(`--timeout must be a duration such as 500ms, 10s or 2m (got "${v}")`);
+  }
+}
+
+export function registerReplay(program: Command, io: CliIo, result: CommandResult): void {
+  program
+    .command('replay')
+    .description('re-send a recorded session to a candidate build, compare every response, exit 1 on regressions')
+    .option('--target <url>', 'the candidate build, e.g. http://127.0.0.1:3000')
+    .option('--baseline <url>', 'a second instance of the recorded code: differences it shows too are noise')
+    .option('--db <file>', 'recordings database [default: recordings/replayguard.db]')
+    .option('--session <name>', 'session to replay: name, id or latest [default: latest]')
+    .option('--config <file>', 'configuration file [default: ./replayguard.config.json if present]')
+    .option('--concurrency <n>', 'requests in flight at most [default: 8]', intArg('--concurrency', 1, 1024))
+    .option('--rate <n>', 'requests per second at most', numberArg('--rate'))
+    .option('--timeout <duration>', 'per-request timeout, e.g. 10s [default: 10s]', durationArg)
+    .option('--header <header>', "set a request header on every request, e.g. 'Authorization: Bearer ${CI_TOKEN}' (repeatable)", headerArg)
+    .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
+    .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
+    .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
+    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
+    .action(async (flags: ReplayFlags) => {
+      const { config, fingerprint } = resolveForCli(io, flags.config, {
+        db: flags.db,
+        replay: {
+          target: flags.target,
+          baseline: flags.baseline,
+          session: flags.session,
+          concurrency: flags.concurrency,
+          rate: flags.rate,
+          timeout: flags.timeout,
+          headers: flags.header,
+          out: flags.out,
+          failOn: flags.failOn,
+          repeat: flags.repeat,
+        },
+      });
+      const outcome = await replay({
+        config,
+        configFingerprint: fingerprint,
+        cwd: io.cwd,
+        env: io.env,
+        reporters: flags.reporter,
+        stdout: io.stdout,
+        isTTY: io.isTTY,
+        githubStepSummary: io.env.GITHUB_STEP_SUMMARY || null,
+        warn: (m) => io.err(`replayguard: warning: ${m}`),
+      });
+      result.exitCode = outcome.exitCode;
+    });
+
+  program
+    .command('report')
+    .description('regenerate report.html (and the other reports) from the results of a stored run')
+    .option('--out <dir>', 'folder holding results.db [default: replay-out]', 'replay-out')
+    .option('--run <id>', 'run id or latest [default: latest]', 'latest')
+    .action(async (flags: { out: string; run: string }) => {
+      const { summary, reportPath } = await regenerateReport({ outDir: flags.out.startsWith('/') ? flags.out : `${io.cwd}/${flags.out}`, run: flags.run, stdout: io.stdout });
+      io.out(`report for run ${summary.run.id} (${summary.counts.total} exchanges): ${reportPath}`);
+    });
+}

@@ -1,0 +1,37 @@
+import type { VerdictCounts } from '../types.js';
+
+type Counted = 'regression' | 'error' | 'noise' | 'skipped';
+
+interface Token {
+  verdict: Counted;
+  /** Trips when the count (or share, with `%`) exceeds this; absent: any one trips it. */
+  above?: { value: number; percent: boolean };
+  source: string;
+}
+
+function parseToken(token: string): Token {
+  const m = /^(regression|error|noise|skipped)(?:>(\d+(?:\.\d+)?)(%)?)?$/.exec(token.trim());
+  if (!m) throw new Error(`invalid failOn token ${token}`);
+  const verdict = m[1] as Counted;
+  return m[2] === undefined ? { verdict, source: token } : { verdict, above: { value: Number(m[2]), percent: m[3] === '%' }, source: token };
+}
+
+/**
+ * The exit code of a replay: 1 when any failOn token trips (by default `regression` and `error`: any
+ * one of either fails the run), 0 otherwise. `regression>1%` trips past 1% of exchanges;
+ * `error>5` past five errors. Slower routes count as regressions.
+ */
+export function evaluateFailOn(tokens: readonly string[], counts: VerdictCounts, slowRoutes = 0): { exitCode: 0 | 1; reason: string } {
+  const tripped: string[] = [];
+  for (const t of tokens.map(parseToken)) {
+    const n = counts[t.verdict] + (t.verdict === 'regression' ? slowRoutes : 0);
+    const limit = t.above ? (t.above.percent ? (t.above.value / 100) * counts.total : t.above.value) : 0;
+    if (n > limit) {
+      const what = t.verdict === 'regression' && slowRoutes ? `${counts.regression} regressions + ${slowRoutes} slower routes` : `${n} ${t.verdict}${n === 1 ? '' : t.verdict === 'noise' ? '' : 's'}`;
+      tripped.push(`${what} (failOn ${t.source})`);
+    }
+  }
+  return tripped.length
+    ? { exitCode: 1, reason: tripped.join('; ') }
+    : { exitCode: 0, reason: `no failOn policy tripped (${tokens.join(', ') || 'none'})` };
+}

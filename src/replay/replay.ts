@@ -1,0 +1,255 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createComparer } from '../compare/index.js';
+import type { Config } from '../config/schema.js';
+import { ReplayguardError, reasonOf } from '../errors.js';
+import { createReporters, type Reporter } from '../report/reporter.js';
+import { createSummaryBuilder } from '../report/summary-builder.js';
+import { SqliteRecordingStore } from '../store/sqlite-recording-store.js';
+import { SqliteResultsStore } from '../store/sqlite-results-store.js';
+import type { Exchange, ExchangeFailure, ObservedResponse, ReplayResult, RunInfo, RunSummary, StoredBody } from '../types.js';
+import { evaluateFailOn } from './fail-policy.js';
+import { createTargetClient, type SendOutcome, type TargetClient } from './http-client.js';
+import { LatencyTracker } from './latency.js';
+import { createRequestBuilder, expandEnv } from './request-builder.js';
+import { isMutating, schedule } from './scheduler.js';
+
+export interface ReplayOptions {
+  config: Readonly<Config>;
+  /** Fingerprint of the resolved configuration, shown in reports. @default '' */
+  configFingerprint?: string;
+  /** Base for relative paths (db, out). @default process.cwd() */
+  cwd?: string;
+  /** Environment for `${VAR}` in replay headers. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** Reporters by name. @default ['console', 'json', 'junit', 'markdown', 'html'] */
+  reporters?: string[];
+  stdout?: NodeJS.WritableStream;
+  isTTY?: boolean;
+  /** Path to append the Markdown summary to (GitHub Actions' $GITHUB_STEP_SUMMARY). */
+  githubStepSummary?: string | null;
+  /** Warnings (redacted credentials, …); once each. */
+  warn?: (message: string) => void;
+}
+
+export interface ReplayOutcome {
+  exitCode: number;
+  exitReason: string;
+  summary: RunSummary;
+  outDir: string;
+  resultsDb: string;
+  reportPath: string;
+}
+
+/** How many results are buffered before one write transaction. */
+const RESULT_BATCH = 200;
+/** Candidate bodies are read up to this many bytes for comparison (stored capped lower). */
+const COMPARE_BODY_CAP = 8 * 1024 * 1024;
+
+function capBody(body: StoredBody, cap: number): StoredBody {
+  if (!body.bytes || body.bytes.length <= cap) return body;
+  return { bytes: body.bytes.subarray(0, cap), size: body.size, truncated: true };
+}
+
+function capObserved(r: ObservedResponse | null, cap: number): ObservedResponse | null {
+  return r ? { ...r, body: capBody(r.body, cap) } : null;
+}
+
+const CONNECT_FAILURES = new Set(['refused']);
+
+/**
+ * Replay a recorded session against a target (and optionally a baseline), compare every response,
+ * store the results in `<out>/results.db` and hand them to the reporters. Returns the exit code the
+ * CLI uses: 0 no regression, 1 a failOn policy tripped. Infrastructure problems throw
+ * ReplayguardError (exit 2).
+ */
+export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
+  const { config } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const warned = new Set<string>();
+  const warn = (m: string): void => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    options.warn?.(m);
+  };
+  const target = config.replay.target;
+  if (!target) {
+    throw new ReplayguardError('RG_ERR_USAGE', { details: 'replay needs a target: pass --target http://candidate:3000 (or set replay.target in the config)', command: 'replay' });
+  }
+  const baselineUrl = config.replay.baseline ?? null;
+
+  const headerOverrides: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config.replay.headers)) {
+    const { value, missing } = expandEnv(v, env);
+    if (missing.length) {
+      throw new ReplayguardError('RG_ERR_CONFIG_INVALID', { details: `replay.headers.${k} references unset environment variable ${missing.map((m) => '${' + m + '}').join(', ')}`, source: 'the environment' });
+    }
+    headerOverrides[k] = value;
+  }
+
+  const dbFile = path.resolve(cwd, config.db);
+  const recordings = new SqliteRecordingStore(dbFile, { readonly: true });
+  const outDir = path.resolve(cwd, config.replay.out);
+  let results: SqliteResultsStore | null = null;
+  const clients: TargetClient[] = [];
+  try {
+    const session = await recordings.findSession(config.replay.session);
+    if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: dbFile });
+    const total = await recordings.countExchanges(session.id);
+    if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: dbFile });
+
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new ReplayguardError('RG_ERR_OUT_DIR', { dir: outDir, reason: reasonOf(e) }, { cause: e });
+    }
+    results = new SqliteResultsStore(path.join(outDir, 'results.db'));
+    const startedAt = Date.now();
+    let run: RunInfo = results.createRun({
+      startedAt,
+      target,
+      baseline: baselineUrl,
+      recordingsDb: dbFile,
+      session: session.name,
+      configFingerprint: options.configFingerprint ?? '',
+      config,
+    });
+
+    const reporters: Reporter[] = createReporters(options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html'], {
+      outDir,
+      config,
+      stdout: options.stdout ?? process.stdout,
+      isTTY: options.isTTY ?? false,
+      githubStepSummary: options.githubStepSummary ?? null,
+    });
+    for (const r of reporters) await r.onRunStart?.(run, total);
+
+    const clientOptions = { connections: config.replay.concurrency, timeoutMs: config.replay.timeout, maxBodyBytes: COMPARE_BODY_CAP };
+    const candidate = createTargetClient(new URL(target).origin, clientOptions);
+    clients.push(candidate);
+    const baseline = baselineUrl ? createTargetClient(new URL(baselineUrl).origin, clientOptions) : null;
+    if (baseline) clients.push(baseline);
+
+    const comparer = createComparer(config.compare);
+    const summary = createSummaryBuilder();
+    const latency = new LatencyTracker(config.latency);
+    const buildRequest = createRequestBuilder({
+      headers: headerOverrides,
+      redactedMarker: config.redact.marker,
+      onRedacted: (name) =>
+        warn(`header "${name}" was redacted at record time and is not sent; pass --header '${name}: …' (or replay.headers) with a fresh credential`),
+    });
+
+    let pending: ReplayResult[] = [];
+    const flush = (): void => {
+      if (pending.length) results!.append(pending);
+      pending = [];
+    };
+    // Stop early when the target is plainly not there, instead of failing every exchange slowly.
+    let attempts = 0;
+    let connectFailures = 0;
+    let unreachable: ExchangeFailure | null = null;
+    const unreachableAfter = Math.min(config.replay.unreachableAfter, total);
+    const storeCap = config.replay.maxBodyBytes;
+    let order = 0;
+
+    const replayOne = async (exchange: Exchange): Promise<void> => {
+      const base = {
+        runId: run.id,
+        exchangeId: exchange.id,
+        seq: exchange.seq,
+        method: exchange.request.method,
+        url: exchange.request.url,
+        route: exchange.route,
+        request: { ...exchange.request, body: capBody(exchange.request.body, storeCap) },
+        recorded: exchange.response ? { ...exchange.response, body: capBody(exchange.response.body, storeCap) } : null,
+        recordedTiming: exchange.timing,
+      };
+      let result: ReplayResult;
+      if (!exchange.response) {
+        result = { ...base, verdict: 'skipped', comparison: null, candidate: null, baseline: null, error: null, skippedReason: `the recorded exchange has no response (${exchange.failure?.kind ?? 'failed'}: ${exchange.failure?.message ?? 'unknown'})` };
+      } else if (exchange.request.body.truncated) {
+        result = { ...base, verdict: 'skipped', comparison: null, candidate: null, baseline: null, error: null, skippedReason: `the request body was stored truncated (${exchange.request.body.bytes?.length ?? 0} of ${exchange.request.body.size} bytes) and cannot be replayed faithfully` };
+      } else {
+        const request = buildRequest(exchange);
+        // Interleave candidate and baseline, alternating which goes first, so neither is favoured
+        // by warm caches or by the other's load.
+        const first = order++ % 2 === 0;
+        let cand: SendOutcome;
+        let base2: SendOutcome | null = null;
+        if (baseline && !first) {
+          base2 = await baseline.send(request);
+          cand = await candidate.send(request);
+        } else {
+          cand = await candidate.send(request);
+          if (baseline) base2 = await baseline.send(request);
+        }
+        attempts++;
+        if (!cand.ok && CONNECT_FAILURES.has(cand.failure.kind)) {
+          connectFailures++;
+          if (connectFailures === attempts && attempts >= unreachableAfter) unreachable ??= cand.failure;
+        }
+        const baselineResponse = base2?.ok ? base2.response : null;
+        if (!cand.ok) {
+          result = { ...base, verdict: 'error', comparison: null, candidate: null, baseline: capObserved(baselineResponse, storeCap), error: cand.failure };
+        } else {
+          const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin };
+          const comparison = comparer.compare(exchange.response, cand.response, ctx);
+          result = {
+            ...base,
+            verdict: comparison.verdict,
+            comparison,
+            candidate: capObserved(cand.response, storeCap),
+            baseline: capObserved(baselineResponse, storeCap),
+            error: null,
+          };
+          latency.add(exchange.request.method, exchange.route, {
+            recorded: exchange.timing.totalMs,
+            candidate: cand.response.timing.totalMs,
+            baseline: baselineResponse?.timing.totalMs ?? null,
+          });
+        }
+      }
+      summary.add(result);
+      pending.push(result);
+      if (pending.length >= RESULT_BATCH) flush();
+      for (const r of reporters) await r.onResult?.(result);
+    };
+
+    await schedule(
+      recordings.iterate(session.id),
+      {
+        concurrency: config.replay.concurrency,
+        rate: config.replay.rate,
+        isBarrier: (e) => isMutating(e.request.method),
+        shouldStop: () => unreachable !== null,
+      },
+      (e) =>
+        replayOne(e).catch((err: unknown) => {
+          // A bug in comparing one exchange must not lose the run: record it as an error result.
+          warn(`internal error while replaying ${e.request.method} ${e.request.url}: ${reasonOf(err)}`);
+        }),
+    );
+    flush();
+    if (unreachable) {
+      const failure = unreachable as ExchangeFailure;
+      throw new ReplayguardError('RG_ERR_TARGET_UNREACHABLE', { url: target, count: attempts, reason: `${failure.code}: ${failure.message}` });
+    }
+
+    const endedAt = Date.now();
+    const latencies = latency.summarize();
+    const built = summary.build({ ...run, endedAt }, { learnedNoise: [], latency: latencies, exitCode: 0, exitReason: '', durationMs: endedAt - startedAt });
+    const slow = latencies.filter((l) => l.flagged).length;
+    const { exitCode, reason } = evaluateFailOn(config.replay.failOn, built.counts, slow);
+    run = { ...run, endedAt, counts: built.counts, exitCode };
+    const final: RunSummary = { ...built, run, exitCode, exitReason: reason };
+    results.finishRun(final);
+    for (const r of reporters) await r.onRunEnd?.(final);
+    return { exitCode, exitReason: reason, summary: final, outDir, resultsDb: results.location, reportPath: path.join(outDir, 'report.html') };
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+    results?.close();
+    await recordings.close();
+  }
+}

@@ -1,0 +1,54 @@
+import type { Exchange, HeaderPairs } from '../types.js';
+import type { OutgoingRequest } from './http-client.js';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and those the client must compute itself. */
+const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
+
+export interface RequestBuilderOptions {
+  /** Header overrides from --header / replay.headers, already env-expanded. */
+  headers: Readonly<Record<string, string>>;
+  /** The marker redaction wrote in place of secrets. */
+  redactedMarker: string;
+  /** Called once per header name that was redacted at record time and is not overridden. */
+  onRedacted: (headerName: string) => void;
+}
+
+/** Expand `${NAME}` from the environment; an unset variable is an error the caller reports. */
+export function expandEnv(value: string, env: Record<string, string | undefined>): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const out = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined) missing.push(name);
+    return v ?? '';
+  });
+  return { value: out, missing };
+}
+
+/**
+ * Turn a recorded request into the one sent to a target: hop-by-hop headers and Host dropped (the
+ * client sets Host to the target), overrides applied, and redacted credentials never sent as if they
+ * were real ones: they are dropped, and the caller warns once per header.
+ */
+export function createRequestBuilder(options: RequestBuilderOptions): (exchange: Exchange) => OutgoingRequest {
+  const overrides = Object.entries(options.headers).map(([k, v]) => [k.toLowerCase(), k, v] as const);
+  const overridden = new Set(overrides.map(([lower]) => lower));
+  return (exchange) => {
+    const headers: HeaderPairs = [];
+    for (const [name, value] of exchange.request.headers) {
+      const lower = name.toLowerCase();
+      if (DROPPED.has(lower) || overridden.has(lower)) continue;
+      if (value.includes(options.redactedMarker)) {
+        options.onRedacted(lower);
+        continue;
+      }
+      headers.push([name, value]);
+    }
+    for (const [, name, value] of overrides) headers.push([name, value]);
+    return {
+      method: exchange.request.method,
+      path: exchange.request.url,
+      headers,
+      body: exchange.request.body.bytes,
+    };
+  };
+}

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { ReplayguardError } from '../errors.js';
+import { SqliteResultsStore } from '../store/sqlite-results-store.js';
+import type { RunSummary } from '../types.js';
+import { createReporters, REPORT_FILES } from './reporter.js';
+
+export interface RegenerateOptions {
+  /** Folder holding results.db; the reports are written there too. */
+  outDir: string;
+  /** `latest` or a run id. @default 'latest' */
+  run?: string;
+  /** @default ['html', 'json', 'junit', 'markdown'] */
+  reporters?: string[];
+  stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * Rebuild the reports of a stored run from results.db alone, feeding the reporters the same hooks a
+ * live replay does (so both give the same files).
+ */
+export async function regenerateReport(options: RegenerateOptions): Promise<{ summary: RunSummary; reportPath: string }> {
+  const outDir = path.resolve(options.outDir);
+  const file = path.join(outDir, 'results.db');
+  if (!existsSync(file)) {
+    throw new ReplayguardError('RG_ERR_DB_NOT_FOUND', { file });
+  }
+  const store = new SqliteResultsStore(file, { readonly: true });
+  try {
+    const { run, summary, config } = store.findRun(options.run ?? 'latest');
+    if (!summary) {
+      throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: `${run.id} (it did not finish)`, file });
+    }
+    const reporters = createReporters(options.reporters ?? ['html', 'json', 'junit', 'markdown'], {
+      outDir,
+      config: config as Config,
+      stdout: options.stdout ?? process.stdout,
+      isTTY: false,
+      githubStepSummary: null,
+    });
+    for (const r of reporters) await r.onRunStart?.(run, store.countResults(run.id));
+    for (const result of store.iterate(run.id)) {
+      for (const r of reporters) await r.onResult?.(result);
+    }
+    for (const r of reporters) await r.onRunEnd?.(summary);
+    return { summary, reportPath: path.join(outDir, REPORT_FILES.html) };
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,213 @@
+import path from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { ReplayguardError } from '../errors.js';
+import type { ObservedResponse, RecordedResponse, ReplayResult, RunInfo, RunSummary, StoredBody, VerdictCounts } from '../types.js';
+import { migrate, type Migration } from './migrations.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
+
+/** 'RGrs' — marks a file as a replayguard results database. */
+export const RESULTS_APPLICATION_ID = 0x52477273;
+
+export const resultsMigrations: Migration[] = [
+  {
+    version: 1,
+    description: 'runs and results',
+    up: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        target TEXT NOT NULL,
+        baseline TEXT,
+        recordings_db TEXT NOT NULL,
+        session TEXT NOT NULL,
+        config_fingerprint TEXT NOT NULL,
+        config TEXT NOT NULL,
+        counts TEXT,
+        summary TEXT,
+        exit_code INTEGER
+      );
+      CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        exchange_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        url TEXT NOT NULL,
+        route TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        data TEXT NOT NULL,
+        req_body BLOB,
+        recorded_body BLOB,
+        candidate_body BLOB,
+        baseline_body BLOB
+      );
+      CREATE INDEX results_by_run ON results (run_id, seq);
+      CREATE INDEX results_by_verdict ON results (run_id, verdict, route);`,
+  },
+];
+
+const NO_COUNTS: VerdictCounts = { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, total: 0 };
+
+interface RunRow {
+  id: number;
+  started_at: number;
+  ended_at: number | null;
+  target: string;
+  baseline: string | null;
+  recordings_db: string;
+  session: string;
+  config_fingerprint: string;
+  config: string;
+  counts: string | null;
+  summary: string | null;
+  exit_code: number | null;
+}
+
+function toRun(r: RunRow): RunInfo {
+  return {
+    id: r.id,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    target: r.target,
+    baseline: r.baseline,
+    recordingsDb: r.recordings_db,
+    session: r.session,
+    configFingerprint: r.config_fingerprint,
+    counts: r.counts ? (JSON.parse(r.counts) as VerdictCounts) : { ...NO_COUNTS },
+    exitCode: r.exit_code,
+  };
+}
+
+/** Body bytes travel in BLOB columns; the JSON column holds everything else. */
+function stripBody<T extends { body: StoredBody }>(r: T | null): (Omit<T, 'body'> & { body: Omit<StoredBody, 'bytes'> & { hasBytes: boolean } }) | null {
+  if (!r) return null;
+  return { ...r, body: { size: r.body.size, truncated: r.body.truncated, hasBytes: r.body.bytes !== null } };
+}
+
+function withBody<T>(r: (T & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, bytes: Buffer | null): (T & { body: StoredBody }) | null {
+  if (!r) return null;
+  const { hasBytes, ...rest } = r.body;
+  return { ...r, body: { ...rest, bytes: hasBytes ? (bytes ?? Buffer.alloc(0)) : null } };
+}
+
+export interface NewRun {
+  startedAt: number;
+  target: string;
+  baseline: string | null;
+  recordingsDb: string;
+  session: string;
+  configFingerprint: string;
+  config: unknown;
+}
+
+/** `<out>/results.db`: one row per run, one per replayed exchange. Reports are regenerated from it. */
+export class SqliteResultsStore {
+  readonly location: string;
+  private readonly db: SqliteDatabase;
+  private insert?: Statement;
+
+  constructor(file: string, options: { readonly?: boolean } = {}) {
+    this.location = path.resolve(file);
+    this.db = openSqlite(this.location, { readonly: options.readonly ?? false });
+    try {
+      migrate(this.db, resultsMigrations, { file: this.location, applicationId: RESULTS_APPLICATION_ID });
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  createRun(run: NewRun): RunInfo {
+    const info = this.db
+      .prepare('INSERT INTO runs (started_at, target, baseline, recordings_db, session, config_fingerprint, config) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(run.startedAt, run.target, run.baseline, run.recordingsDb, run.session, run.configFingerprint, JSON.stringify(run.config));
+    return { ...run, id: Number(info.lastInsertRowid), endedAt: null, counts: { ...NO_COUNTS }, exitCode: null };
+  }
+
+  /** One transaction per batch. */
+  append(results: readonly ReplayResult[]): void {
+    this.insert ??= this.db.prepare(
+      `INSERT INTO results (run_id, exchange_id, seq, method, url, route, verdict, data, req_body, recorded_body, candidate_body, baseline_body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insert = this.insert;
+    this.db.transaction(() => {
+      for (const r of results) {
+        const data = {
+          ...r,
+          request: { ...r.request, body: { size: r.request.body.size, truncated: r.request.body.truncated, hasBytes: r.request.body.bytes !== null } },
+          recorded: stripBody(r.recorded),
+          candidate: stripBody(r.candidate),
+          baseline: stripBody(r.baseline),
+        };
+        insert.run(
+          r.runId, r.exchangeId, r.seq, r.method, r.url, r.route, r.verdict, JSON.stringify(data),
+          r.request.body.bytes, r.recorded?.body.bytes ?? null, r.candidate?.body.bytes ?? null, r.baseline?.body.bytes ?? null,
+        );
+      }
+    })();
+  }
+
+  finishRun(summary: RunSummary): void {
+    this.db
+      .prepare('UPDATE runs SET ended_at = ?, counts = ?, summary = ?, exit_code = ? WHERE id = ?')
+      .run(summary.run.endedAt ?? Date.now(), JSON.stringify(summary.counts), JSON.stringify(summary), summary.exitCode, summary.run.id);
+  }
+
+  /** A run by id, or `latest`. */
+  findRun(ref: string): { run: RunInfo; summary: RunSummary | null; config: unknown } {
+    const row = (
+      ref === 'latest'
+        ? this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT 1').get()
+        : /^\d+$/.test(ref)
+          ? this.db.prepare('SELECT * FROM runs WHERE id = ?').get(Number(ref))
+          : undefined
+    ) as RunRow | undefined;
+    if (!row) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: ref, file: this.location });
+    return { run: toRun(row), summary: row.summary ? (JSON.parse(row.summary) as RunSummary) : null, config: JSON.parse(row.config) };
+  }
+
+  listRuns(): RunInfo[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY id').all() as RunRow[]).map(toRun);
+  }
+
+  countResults(runId: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId) as { n: number }).n;
+  }
+
+  /** Results of a run in exchange order, paged so memory stays flat. */
+  *iterate(runId: number, batchSize = 256): Generator<ReplayResult> {
+    const page = this.db.prepare('SELECT * FROM results WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?');
+    let after = 0;
+    for (;;) {
+      const rows = page.all(runId, after, batchSize) as Array<{
+        id: number;
+        data: string;
+        req_body: Buffer | null;
+        recorded_body: Buffer | null;
+        candidate_body: Buffer | null;
+        baseline_body: Buffer | null;
+      }>;
+      for (const row of rows) {
+        const d = JSON.parse(row.data) as ReplayResult & {
+          request: ReplayResult['request'] & { body: { hasBytes: boolean } };
+        };
+        const reqBody = d.request.body as unknown as { size: number; truncated: boolean; hasBytes: boolean };
+        yield {
+          ...d,
+          request: { ...d.request, body: { size: reqBody.size, truncated: reqBody.truncated, bytes: reqBody.hasBytes ? (row.req_body ?? Buffer.alloc(0)) : null } },
+          recorded: withBody(d.recorded as unknown as (RecordedResponse & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, row.recorded_body),
+          candidate: withBody(d.candidate as unknown as (ObservedResponse & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, row.candidate_body),
+          baseline: withBody(d.baseline as unknown as (ObservedResponse & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, row.baseline_body),
+        };
+      }
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
