@@ -7,9 +7,11 @@ import { createReporters, type Reporter } from '../report/reporter.js';
 import { createSummaryBuilder } from '../report/summary-builder.js';
 import { SqliteRecordingStore } from '../store/sqlite-recording-store.js';
 import { SqliteResultsStore } from '../store/sqlite-results-store.js';
-import type { Exchange, ExchangeFailure, ObservedResponse, ReplayResult, RunInfo, RunSummary, StoredBody } from '../types.js';
+import { NoiseLearner } from '../noise/noise-learner.js';
+import type { Exchange, ExchangeFailure, LearnedNoise, ReplayResult, RunInfo, RunSummary } from '../types.js';
 import { evaluateFailOn } from './fail-policy.js';
-import { createTargetClient, type SendOutcome, type TargetClient } from './http-client.js';
+import { createTargetClient, type TargetClient } from './http-client.js';
+import { createExchangeReplayer } from './replay-exchange.js';
 import { LatencyTracker } from './latency.js';
 import { createRequestBuilder, expandEnv } from './request-builder.js';
 import { isMutating, schedule } from './scheduler.js';
@@ -43,19 +45,8 @@ export interface ReplayOutcome {
 
 /** How many results are buffered before one write transaction. */
 const RESULT_BATCH = 200;
-/** Candidate bodies are read up to this many bytes for comparison (stored capped lower). */
+/** Candidate bodies are read up to this many bytes for comparison (results store them capped lower). */
 const COMPARE_BODY_CAP = 8 * 1024 * 1024;
-
-function capBody(body: StoredBody, cap: number): StoredBody {
-  if (!body.bytes || body.bytes.length <= cap) return body;
-  return { bytes: body.bytes.subarray(0, cap), size: body.size, truncated: true };
-}
-
-function capObserved(r: ObservedResponse | null, cap: number): ObservedResponse | null {
-  return r ? { ...r, body: capBody(r.body, cap) } : null;
-}
-
-const CONNECT_FAILURES = new Set(['refused']);
 
 /**
  * Replay a recorded session against a target (and optionally a baseline), compare every response,
@@ -141,80 +132,48 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
         warn(`header "${name}" was redacted at record time and is not sent; pass --header '${name}: …' (or replay.headers) with a fresh credential`),
     });
 
+    const replayer = createExchangeReplayer({ candidate, baseline, repeat: config.replay.repeat, comparer, buildRequest, storeCap: config.replay.maxBodyBytes });
+    const learning = config.noise.learn && (baseline !== null || config.replay.repeat > 1);
+    const learner = learning ? new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat') : null;
+
     let pending: ReplayResult[] = [];
     const flush = (): void => {
       if (pending.length) results!.append(pending);
       pending = [];
+    };
+    // Results reach the summary and the reporters at once, or — when noise is learned — after the
+    // whole run was seen and each result re-classified (second pass over results.db).
+    const publish = async (result: ReplayResult): Promise<void> => {
+      summary.add(result);
+      for (const r of reporters) await r.onResult?.(result);
     };
     // Stop early when the target is plainly not there, instead of failing every exchange slowly.
     let attempts = 0;
     let connectFailures = 0;
     let unreachable: ExchangeFailure | null = null;
     const unreachableAfter = Math.min(config.replay.unreachableAfter, total);
-    const storeCap = config.replay.maxBodyBytes;
-    let order = 0;
 
     const replayOne = async (exchange: Exchange): Promise<void> => {
-      const base = {
-        runId: run.id,
-        exchangeId: exchange.id,
-        seq: exchange.seq,
-        method: exchange.request.method,
-        url: exchange.request.url,
-        route: exchange.route,
-        request: { ...exchange.request, body: capBody(exchange.request.body, storeCap) },
-        recorded: exchange.response ? { ...exchange.response, body: capBody(exchange.response.body, storeCap) } : null,
-        recordedTiming: exchange.timing,
-      };
-      let result: ReplayResult;
-      if (!exchange.response) {
-        result = { ...base, verdict: 'skipped', comparison: null, candidate: null, baseline: null, error: null, skippedReason: `the recorded exchange has no response (${exchange.failure?.kind ?? 'failed'}: ${exchange.failure?.message ?? 'unknown'})` };
-      } else if (exchange.request.body.truncated) {
-        result = { ...base, verdict: 'skipped', comparison: null, candidate: null, baseline: null, error: null, skippedReason: `the request body was stored truncated (${exchange.request.body.bytes?.length ?? 0} of ${exchange.request.body.size} bytes) and cannot be replayed faithfully` };
-      } else {
-        const request = buildRequest(exchange);
-        // Interleave candidate and baseline, alternating which goes first, so neither is favoured
-        // by warm caches or by the other's load.
-        const first = order++ % 2 === 0;
-        let cand: SendOutcome;
-        let base2: SendOutcome | null = null;
-        if (baseline && !first) {
-          base2 = await baseline.send(request);
-          cand = await candidate.send(request);
-        } else {
-          cand = await candidate.send(request);
-          if (baseline) base2 = await baseline.send(request);
-        }
+      const { result, noise, connectFailure } = await replayer.run(exchange, run.id);
+      if (result.verdict !== 'skipped') {
         attempts++;
-        if (!cand.ok && CONNECT_FAILURES.has(cand.failure.kind)) {
+        if (connectFailure) {
           connectFailures++;
-          if (connectFailures === attempts && attempts >= unreachableAfter) unreachable ??= cand.failure;
-        }
-        const baselineResponse = base2?.ok ? base2.response : null;
-        if (!cand.ok) {
-          result = { ...base, verdict: 'error', comparison: null, candidate: null, baseline: capObserved(baselineResponse, storeCap), error: cand.failure };
-        } else {
-          const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin };
-          const comparison = comparer.compare(exchange.response, cand.response, ctx);
-          result = {
-            ...base,
-            verdict: comparison.verdict,
-            comparison,
-            candidate: capObserved(cand.response, storeCap),
-            baseline: capObserved(baselineResponse, storeCap),
-            error: null,
-          };
-          latency.add(exchange.request.method, exchange.route, {
-            recorded: exchange.timing.totalMs,
-            candidate: cand.response.timing.totalMs,
-            baseline: baselineResponse?.timing.totalMs ?? null,
-          });
+          if (connectFailures === attempts && attempts >= unreachableAfter) unreachable ??= connectFailure;
         }
       }
-      summary.add(result);
+      if (result.candidate) {
+        latency.add(result.method, result.route, {
+          recorded: exchange.timing.totalMs,
+          candidate: result.candidate.timing.totalMs,
+          baseline: result.baseline?.timing.totalMs ?? null,
+        });
+      }
+      if (learner && result.comparison) learner.observe(result.method, result.route, result.comparison.differences, noise ?? []);
       pending.push(result);
       if (pending.length >= RESULT_BATCH) flush();
-      for (const r of reporters) await r.onResult?.(result);
+      if (!learner) await publish(result);
+      else for (const r of reporters) r.onProgress?.(result);
     };
 
     await schedule(
@@ -227,7 +186,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       },
       (e) =>
         replayOne(e).catch((err: unknown) => {
-          // A bug in comparing one exchange must not lose the run: record it as an error result.
+          // A bug in comparing one exchange must not lose the run: say so and carry on.
           warn(`internal error while replaying ${e.request.method} ${e.request.url}: ${reasonOf(err)}`);
         }),
     );
@@ -237,9 +196,32 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       throw new ReplayguardError('RG_ERR_TARGET_UNREACHABLE', { url: target, count: attempts, reason: `${failure.code}: ${failure.message}` });
     }
 
+    let learnedNoise: LearnedNoise[] = [];
+    if (learner) {
+      const model = learner.finish();
+      let changed: ReplayResult[] = [];
+      for (const stored of results.iterate(run.id)) {
+        let result = stored;
+        if (stored.comparison) {
+          const comparison = model.apply(stored.method, stored.route, stored.comparison);
+          if (comparison !== stored.comparison) {
+            result = { ...stored, comparison, verdict: comparison.verdict };
+            changed.push(result);
+            if (changed.length >= RESULT_BATCH) {
+              results.reclassify(changed);
+              changed = [];
+            }
+          }
+        }
+        await publish(result);
+      }
+      results.reclassify(changed);
+      learnedNoise = model.learned();
+    }
+
     const endedAt = Date.now();
     const latencies = latency.summarize();
-    const built = summary.build({ ...run, endedAt }, { learnedNoise: [], latency: latencies, exitCode: 0, exitReason: '', durationMs: endedAt - startedAt });
+    const built = summary.build({ ...run, endedAt }, { learnedNoise, latency: latencies, exitCode: 0, exitReason: '', durationMs: endedAt - startedAt });
     const slow = latencies.filter((l) => l.flagged).length;
     const { exitCode, reason } = evaluateFailOn(config.replay.failOn, built.counts, slow);
     run = { ...run, endedAt, counts: built.counts, exitCode };

@@ -34,7 +34,7 @@ export function migrate(db: SqliteDatabase, migrations: Migration[], meta: { fil
   if (db.readonly) {
     throw new ReplayguardError('RG_ERR_DB_OPEN', {
       file: meta.file,
-      reason: `schema version ${current} needs migrating to ${latest}, but the file is opened read-only; run \`replayguard ls --db ${meta.file} --migrate\` once`,
+      reason: `schema version ${current} needs migrating to ${latest}, but the file is opened read-only; run \`replayguard migrate --db ${meta.file}\` once`,
     });
   }
   for (const m of migrations) {

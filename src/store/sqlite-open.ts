@@ -10,6 +10,11 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Fail with RG_ERR_DB_NOT_FOUND instead of creating the file. */
   mustExist?: boolean;
+  /**
+   * Runs on the fresh handle before anything is written (the switch to WAL rewrites the file
+   * header): check the file is ours and migrate it here, so a foreign or newer file is refused untouched.
+   */
+  prepare?: (db: SqliteDatabase) => void;
 }
 
 /**
@@ -35,17 +40,20 @@ export function openSqlite(file: string, options: OpenOptions = {}): SqliteDatab
       }
     }
   }
-  let db: SqliteDatabase;
+  let db: SqliteDatabase | undefined;
   try {
     db = new Database(abs, { readonly: options.readonly ?? false, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    // Touch the schema so a file that is not SQLite fails here, with our error, not on first use.
+    db.pragma('user_version', { simple: true });
+    options.prepare?.(db);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
-    db.pragma('busy_timeout = 5000');
-    // Touch the schema so a file that is not SQLite fails here, with our error, not on first use.
-    db.pragma('user_version', { simple: true });
   } catch (e) {
+    db?.close();
+    if (e instanceof ReplayguardError) throw e;
     const reason = reasonOf(e);
     if (/not a database|file is encrypted/i.test(reason)) {
       throw new ReplayguardError('RG_ERR_DB_NOT_REPLAYGUARD', { file: abs, reason }, { cause: e });

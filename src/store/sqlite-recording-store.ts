@@ -53,7 +53,8 @@ export const recordingMigrations: Migration[] = [
         ALTER TABLE sessions ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;`);
       const templater = createRouteTemplater();
       const update = db.prepare('UPDATE exchanges SET route = ? WHERE id = ?');
-      for (const row of db.prepare('SELECT id, url FROM exchanges').iterate() as Iterable<{ id: number; url: string }>) {
+      // .all(), not .iterate(): better-sqlite3 refuses writes on a connection while a cursor is open.
+      for (const row of db.prepare('SELECT id, url FROM exchanges').all() as Array<{ id: number; url: string }>) {
         update.run(templater.templateOf(row.url), row.id);
       }
       db.exec('CREATE INDEX exchanges_by_route ON exchanges (session_id, method, route);');
@@ -144,13 +145,11 @@ export class SqliteRecordingStore implements RecordingStore {
 
   constructor(file: string, options: SqliteRecordingStoreOptions = {}) {
     this.location = path.resolve(file);
-    this.db = openSqlite(this.location, { readonly: options.readonly ?? false, mustExist: options.mustExist ?? false });
-    try {
-      migrate(this.db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID });
-    } catch (e) {
-      this.db.close();
-      throw e;
-    }
+    this.db = openSqlite(this.location, {
+      readonly: options.readonly ?? false,
+      mustExist: options.mustExist ?? false,
+      prepare: (db) => migrate(db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID }),
+    });
     this.templater = createRouteTemplater(options.routeTemplates ?? []);
   }
 

@@ -43,6 +43,7 @@ export const resultsMigrations: Migration[] = [
         baseline_body BLOB
       );
       CREATE INDEX results_by_run ON results (run_id, seq);
+      CREATE INDEX results_by_exchange ON results (run_id, exchange_id);
       CREATE INDEX results_by_verdict ON results (run_id, verdict, route);`,
   },
 ];
@@ -146,6 +147,17 @@ export class SqliteResultsStore {
           r.request.body.bytes, r.recorded?.body.bytes ?? null, r.candidate?.body.bytes ?? null, r.baseline?.body.bytes ?? null,
         );
       }
+    })();
+  }
+
+  /**
+   * Rewrite a result's verdict and comparison (bodies stay): learned noise is applied once the whole
+   * run was seen, after the results were first stored.
+   */
+  reclassify(results: readonly ReplayResult[]): void {
+    const update = this.db.prepare('UPDATE results SET verdict = ?, data = json_set(data, \'$.verdict\', ?, \'$.comparison\', json(?)) WHERE run_id = ? AND exchange_id = ?');
+    this.db.transaction(() => {
+      for (const r of results) update.run(r.verdict, r.verdict, JSON.stringify(r.comparison), r.runId, r.exchangeId);
     })();
   }
 

@@ -1,0 +1,65 @@
+import type { CompareConfig } from '../config/schema.js';
+import type { Comparison, Difference } from '../types.js';
+import { applyNoise } from './apply-noise.js';
+import { capValue } from './cap-value.js';
+import { verdictOf } from './classify-verdict.js';
+import { compareBodies } from './compare-bodies.js';
+import { compareHeaders } from './compare-headers.js';
+import { compareStatus } from './compare-status.js';
+import type { ComparableResponse, CompareContext } from './contracts.js';
+import { resolveRouteRules } from './route-rules.js';
+import type { RouteRules } from './route-rules.js';
+
+/** Compares a recorded response with a candidate's under one configuration. Pure: no I/O, no clock. */
+export interface Comparer {
+  /**
+   * Runs the pipeline normalize → diff → noise rules → classify. Never throws on response content:
+   * what could not be decoded or parsed is compared as bytes or text and explained in `notes`.
+   */
+  compare(recorded: ComparableResponse, candidate: ComparableResponse, ctx: CompareContext): Comparison;
+}
+
+/**
+ * Builds a comparer. Rules are compiled once per route (patterns parsed, regexes built) on first use
+ * and reused for every exchange of that route; that cache is the comparer's only state.
+ */
+export function createComparer(config: CompareConfig): Comparer {
+  const routes = new Map<string, RouteRules>();
+  const rulesFor = (ctx: CompareContext): RouteRules => {
+    const key = `${ctx.method.toUpperCase()} ${ctx.route}`;
+    let rules = routes.get(key);
+    if (!rules) {
+      rules = resolveRouteRules(config, ctx.method, ctx.route);
+      routes.set(key, rules);
+    }
+    return rules;
+  };
+
+  return {
+    compare(recorded, candidate, ctx) {
+      const rules = rulesFor(ctx);
+      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners);
+      const all = [
+        ...compareStatus(recorded.status, candidate.status),
+        ...compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx),
+        ...body.differences,
+      ];
+      const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
+      const { differences, filtered } = applyNoise(all, isJson, rules.matchers, ctx);
+      return {
+        verdict: verdictOf(differences, filtered),
+        differences: differences.map(capDifference),
+        filtered: filtered.map(capDifference),
+        notes: body.notes,
+      };
+    },
+  };
+}
+
+/** Last stage: rules have seen the full values; what is stored and rendered stays small. */
+function capDifference(d: Difference): Difference {
+  const out = { ...d };
+  if ('before' in d) out.before = capValue(d.before);
+  if ('after' in d) out.after = capValue(d.after);
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * RFC 6901 JSON pointers: escaping, parsing, lookup, and folding array indices for grouping.
+ * Pointers are kept escaped as strings everywhere; segments are unescaped only when a key is needed.
+ */
+
+/** Escapes one key for use in a pointer (`a/b` → `a~1b`, `a~b` → `a~0b`). Order matters: `~` first. */
+export function escapeSegment(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The inverse of {@link escapeSegment}. `~1` is replaced first so `~01` becomes `~1`, not `/`. */
+export function unescapeSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Unescaped keys of a pointer; `''` (the whole document) has none. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map(unescapeSegment);
+}
+
+export function formatPointer(keys: readonly string[]): string {
+  return keys.map((k) => `/${escapeSegment(k)}`).join('');
+}
+
+export function childPointer(pointer: string, key: string | number): string {
+  return `${pointer}/${escapeSegment(String(key))}`;
+}
+
+/** The value a pointer designates, or `found: false` when any step is missing. */
+export function valueAt(doc: unknown, pointer: string): { found: boolean; value?: unknown } {
+  let node: unknown = doc;
+  for (const key of parsePointer(pointer)) {
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9]\d*)$/.test(key)) return { found: false };
+      const i = Number(key);
+      if (i >= node.length) return { found: false };
+      node = node[i];
+    } else if (typeof node === 'object' && node !== null && Object.hasOwn(node, key)) {
+      node = (node as Record<string, unknown>)[key];
+    } else {
+      return { found: false };
+    }
+  }
+  return { found: true, value: node };
+}
+
+/**
+ * Replaces every numeric segment with `*` (`/items/3/price` → `/items/*\/price`) so differences at the
+ * same place in different elements share a signature. Numeric object keys fold too: from the pointer
+ * alone they are indistinguishable from indices, and ids used as keys are exactly what should fold.
+ */
+export function foldPointer(pointer: string): string {
+  if (pointer === '' || !pointer.startsWith('/')) return pointer;
+  return pointer
+    .split('/')
+    .map((s, i) => (i > 0 && /^(0|[1-9]\d*)$/.test(s) ? '*' : s))
+    .join('/');
+}

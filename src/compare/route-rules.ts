@@ -1,0 +1,36 @@
+import type { CompareConfig, RouteCompareConfig } from '../config/schema.js';
+import { compileRule } from './noise/compile-rule.js';
+import { ignorePath } from './noise/ignore-path.js';
+import { isArrayAligner } from './noise/matcher.js';
+import type { ArrayAligner, NoiseRuleMatcher } from './noise/matcher.js';
+
+/** Everything that decides how one route is compared, compiled once per route. */
+export interface RouteRules {
+  /** Every noise rule that applies, in order: global, then `* /route`, then `METHOD /route`. */
+  matchers: NoiseRuleMatcher[];
+  /** The subset of `matchers` that must align arrays before the diff. */
+  aligners: ArrayAligner[];
+  /** Lower-case names of the headers compared on this route, ignore list already removed. */
+  headers: string[];
+}
+
+/**
+ * Route entries add to the global configuration: their `ignore` and `rules` are appended, their
+ * `ignoreHeaders` join the global ones, and a route's `headers` list replaces the global list (the
+ * method-specific entry winning over `* /route`).
+ */
+export function resolveRouteRules(config: CompareConfig, method: string, route: string): RouteRules {
+  const entries = [config.routes[`* ${route}`], config.routes[`${method.toUpperCase()} ${route}`]].filter(
+    (e): e is RouteCompareConfig => e !== undefined,
+  );
+  const ignore = [...config.ignore, ...entries.flatMap((e) => e.ignore ?? [])];
+  const rules = [...config.rules, ...entries.flatMap((e) => e.rules ?? [])];
+  const matchers = [...ignore.map(ignorePath), ...rules.map(compileRule)];
+
+  let headers = config.headers;
+  for (const e of entries) if (e.headers !== undefined) headers = e.headers;
+  const ignored = new Set([...config.ignoreHeaders, ...entries.flatMap((e) => e.ignoreHeaders ?? [])].map((h) => h.toLowerCase()));
+  const compared = [...new Set(headers.map((h) => h.toLowerCase()))].filter((h) => !ignored.has(h));
+
+  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared };
+}

@@ -1,0 +1,101 @@
+import type { Comparer } from '../compare/index.js';
+import type { Difference, Exchange, ExchangeFailure, ObservedResponse, ReplayResult, StoredBody } from '../types.js';
+import type { OutgoingRequest, SendOutcome, TargetClient } from './http-client.js';
+
+export interface ExchangeReplayer {
+  /**
+   * Replay one exchange and compare. `noise` holds the differences a second instance of the code
+   * showed (recording vs baseline, candidate vs its own repeat), for noise learning.
+   */
+  run(exchange: Exchange, runId: number): Promise<{ result: ReplayResult; noise: Difference[] | null; connectFailure: ExchangeFailure | null }>;
+}
+
+export interface ExchangeReplayerOptions {
+  candidate: TargetClient;
+  baseline: TargetClient | null;
+  /** Total sends of each exchange to the candidate (≥ 2 learns noise from the repeats). */
+  repeat: number;
+  comparer: Comparer;
+  buildRequest: (exchange: Exchange) => OutgoingRequest;
+  /** Bodies kept per result for the report. */
+  storeCap: number;
+}
+
+function capBody(body: StoredBody, cap: number): StoredBody {
+  if (!body.bytes || body.bytes.length <= cap) return body;
+  return { bytes: body.bytes.subarray(0, cap), size: body.size, truncated: true };
+}
+
+function capObserved(r: ObservedResponse | null, cap: number): ObservedResponse | null {
+  return r ? { ...r, body: capBody(r.body, cap) } : null;
+}
+
+/** Send, compare, and shape a ReplayResult; never throws for transport problems. */
+export function createExchangeReplayer(options: ExchangeReplayerOptions): ExchangeReplayer {
+  const { candidate, baseline, comparer, storeCap } = options;
+  let order = 0;
+  return {
+    async run(exchange, runId) {
+      const base = {
+        runId,
+        exchangeId: exchange.id,
+        seq: exchange.seq,
+        method: exchange.request.method,
+        url: exchange.request.url,
+        route: exchange.route,
+        request: { ...exchange.request, body: capBody(exchange.request.body, storeCap) },
+        recorded: exchange.response ? { ...exchange.response, body: capBody(exchange.response.body, storeCap) } : null,
+        recordedTiming: exchange.timing,
+      };
+      const none = { comparison: null, candidate: null, baseline: null, error: null };
+      if (!exchange.response) {
+        const f = exchange.failure;
+        return { result: { ...base, ...none, verdict: 'skipped', skippedReason: `the recorded exchange has no response (${f?.kind ?? 'failed'}: ${f?.message ?? 'unknown'})` }, noise: null, connectFailure: null };
+      }
+      if (exchange.request.body.truncated) {
+        const b = exchange.request.body;
+        return { result: { ...base, ...none, verdict: 'skipped', skippedReason: `the request body was stored truncated (${b.bytes?.length ?? 0} of ${b.size} bytes) and cannot be replayed faithfully` }, noise: null, connectFailure: null };
+      }
+      const request = options.buildRequest(exchange);
+      // Interleave candidate and baseline, alternating which goes first, so neither gains from warm
+      // caches or suffers the other's load: their timings stay comparable.
+      let cand: SendOutcome;
+      let other: SendOutcome | null = null;
+      if (baseline && order++ % 2 === 1) {
+        other = await baseline.send(request);
+        cand = await candidate.send(request);
+      } else {
+        cand = await candidate.send(request);
+        if (baseline) other = await baseline.send(request);
+      }
+      const baselineResponse = other?.ok ? other.response : null;
+      if (!cand.ok) {
+        return {
+          result: { ...base, ...none, verdict: 'error', baseline: capObserved(baselineResponse, storeCap), error: cand.failure },
+          noise: null,
+          connectFailure: cand.failure.kind === 'refused' ? cand.failure : null,
+        };
+      }
+      const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin };
+      const comparison = comparer.compare(exchange.response, cand.response, ctx);
+      let noise: Difference[] | null = null;
+      if (baselineResponse) {
+        const b = comparer.compare(exchange.response, baselineResponse, { ...ctx, candidateOrigin: baseline!.origin });
+        noise = [...b.differences, ...b.filtered];
+      }
+      for (let i = 1; i < options.repeat; i++) {
+        const again = await candidate.send(request);
+        if (!again.ok) continue;
+        // Candidate against itself: whatever differs between two identical requests is noise. (Not
+        // recording-vs-repeat: that would also show the real change and learn it as noise.)
+        const r = comparer.compare({ ...cand.response }, again.response, { ...ctx, recordedOrigin: candidate.origin });
+        noise = [...(noise ?? []), ...r.differences, ...r.filtered];
+      }
+      return {
+        result: { ...base, verdict: comparison.verdict, comparison, candidate: capObserved(cand.response, storeCap), baseline: capObserved(baselineResponse, storeCap), error: null },
+        noise,
+        connectFailure: null,
+      };
+    },
+  };
+}
