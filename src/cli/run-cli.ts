@@ -4,6 +4,7 @@ import { isReplayguardError, reasonOf } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { registerLs } from './command-ls.js';
 import { registerRecord } from './command-record.js';
+import { registerNoise } from './command-noise.js';
 import { registerReplay } from './command-replay.js';
 
 /** What a command may tell the shell besides output: its exit code. */
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerRecord(program, io);
   registerReplay(program, io, result);
+  registerNoise(program, io);
   registerLs(program, io);
   const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };
   for (const c of [program, ...program.commands]) c.exitOverride().configureOutput(output);

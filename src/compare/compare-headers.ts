@@ -8,9 +8,9 @@ import { headerValue } from './header-values.js';
  * `date`, `etag`, hop-by-hop headers and the like are therefore never compared unless someone lists
  * them. Names are case-insensitive and repeated headers are joined with `, ` before comparing.
  */
-export function compareHeaders(recorded: HeaderPairs, candidate: HeaderPairs, names: readonly string[], ctx: CompareContext): Difference[] {
+export function compareHeaders(recorded: HeaderPairs, candidate: HeaderPairs, names: readonly string[], ctx: CompareContext, ignored: ReadonlySet<string> = new Set()): Difference[] {
   const out: Difference[] = [];
-  for (const name of names) {
+  for (const name of names.includes('*') ? expandAll(recorded, candidate, names, ignored) : names) {
     const before = normalize(name, headerValue(recorded, name));
     const after = normalize(name, rewriteOrigin(name, headerValue(candidate, name), ctx));
     if (before === after) continue;
@@ -19,6 +19,20 @@ export function compareHeaders(recorded: HeaderPairs, candidate: HeaderPairs, na
     else out.push(makeDifference({ target: 'header', op: 'replace', path: name, before, after, change: 'value changed' }));
   }
   return out;
+}
+
+/**
+ * Headers that `*` never brings in: hop-by-hop ones, and those that only restate the body
+ * (`content-length`, `content-encoding`: bodies are compared decoded).
+ */
+const NEVER_BY_WILDCARD = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'content-encoding']);
+
+/** `*` in the compared list: every header either side sent, in a stable order. */
+function expandAll(recorded: HeaderPairs, candidate: HeaderPairs, names: readonly string[], ignored: ReadonlySet<string>): string[] {
+  const all = new Set(names.filter((n) => n !== '*'));
+  for (const [k] of recorded) all.add(k.toLowerCase());
+  for (const [k] of candidate) all.add(k.toLowerCase());
+  return [...all].filter((n) => !NEVER_BY_WILDCARD.has(n) && !ignored.has(n)).sort();
 }
 
 /**

@@ -41,7 +41,7 @@ export function createComparer(config: CompareConfig): Comparer {
       const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners);
       const all = [
         ...compareStatus(recorded.status, candidate.status),
-        ...compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx),
+        ...compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders),
         ...body.differences,
       ];
       const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';

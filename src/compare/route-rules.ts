@@ -10,8 +10,10 @@ export interface RouteRules {
   matchers: NoiseRuleMatcher[];
   /** The subset of `matchers` that must align arrays before the diff. */
   aligners: ArrayAligner[];
-  /** Lower-case names of the headers compared on this route, ignore list already removed. */
+  /** Lower-case names of the headers compared on this route, ignore list already removed; may hold `*`. */
   headers: string[];
+  /** Lower-case names never compared on this route (matters when `headers` holds `*`). */
+  ignoredHeaders: ReadonlySet<string>;
 }
 
 /**
@@ -32,5 +34,5 @@ export function resolveRouteRules(config: CompareConfig, method: string, route: 
   const ignored = new Set([...config.ignoreHeaders, ...entries.flatMap((e) => e.ignoreHeaders ?? [])].map((h) => h.toLowerCase()));
   const compared = [...new Set(headers.map((h) => h.toLowerCase()))].filter((h) => !ignored.has(h));
 
-  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared };
+  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared, ignoredHeaders: ignored };
 }

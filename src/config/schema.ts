@@ -74,7 +74,7 @@ const routeKey = z.string().regex(/^([A-Z]+|\*) \/.*$/, 'route keys look like "G
 
 export const compareSchema = z
   .object({
-    headers: z.array(z.string()).default(['content-type', 'location']).describe('response headers compared (case-insensitive)'),
+    headers: z.array(z.string()).default(['content-type', 'location']).describe('response headers compared (case-insensitive); "*" compares every header except hop-by-hop ones, content-length and content-encoding'),
     ignoreHeaders: z.array(z.string()).default([]).describe('headers never compared, even when listed in headers'),
     ignore: z.array(pointerPattern).default([]).describe('JSON pointer patterns whose differences are ignored on every route'),
     rules: z.array(noiseRule).default([]).describe('noise rules applied on every route'),
@@ -148,6 +148,7 @@ const noiseSchema = z
     learn: z.boolean().default(true).describe('learn noise from --baseline or --repeat'),
     relativeThreshold: z.number().min(0).max(1).default(0.2).describe('(raw−noise)/(raw+noise) above this is a regression'),
     absoluteThreshold: z.number().min(0).max(1).default(0.0003).describe('(raw−noise)/total above this is a regression'),
+    headers: z.boolean().default(true).describe('while learning, compare every response header (not only compare.headers) and learn which ones vary (date, etag, x-request-id …)'),
   })
   .strict();
 

@@ -14,7 +14,10 @@ import { describeVariation, shapeOf } from './value-shape.js';
  *   (raw − noise) / (raw + noise) > relativeThreshold   (default 0.20), and
  *   (raw − noise) / total        > absoluteThreshold   (default 0.0003)
  *
- * and *noisy* otherwise. A candidate difference on a noisy key is filtered only while the value keeps
+ * and *noisy* otherwise. Keys whose varying values all have a volatile format (uuid, timestamp, epoch,
+ * jwt, hex) are noisy whatever the rates: such values vary by nature, and with few samples a clock that
+ * happened to tick in two candidate responses but one baseline response would otherwise look like a
+ * change. A candidate difference on a noisy key is filtered only while the value keeps
  * its shape (JSON type and recognised format, see value-shape.ts): a timestamp turned epoch number, a
  * number turned string, is still reported. A field that appears or disappears is filtered only when the
  * noise source showed that same operation on that key.
@@ -107,7 +110,7 @@ export class NoiseLearner {
       const relative = s.raw + s.noise === 0 ? 0 : excess / (s.raw + s.noise);
       const absolute = excess / total;
       const regression = relative > relativeThreshold && absolute > absoluteThreshold;
-      if (!regression) noisy.set(k, s);
+      if (!regression || volatileOnly(s.noiseShapes)) noisy.set(k, s);
     }
     const source = this.source;
     return {
@@ -135,6 +138,14 @@ export class NoiseLearner {
       },
     };
   }
+}
+
+const VOLATILE_FORMATS = new Set(['uuid', 'iso-timestamp', 'epoch', 'jwt', 'hex']);
+
+function volatileOnly(shapes: ReadonlySet<string>): boolean {
+  if (shapes.size === 0) return false;
+  for (const shape of shapes) if (!VOLATILE_FORMATS.has(shape.split(':')[1] ?? '')) return false;
+  return true;
 }
 
 function describeKind(s: KeyStats): string {

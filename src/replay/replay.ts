@@ -122,7 +122,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const baseline = baselineUrl ? createTargetClient(new URL(baselineUrl).origin, clientOptions) : null;
     if (baseline) clients.push(baseline);
 
-    const comparer = createComparer(config.compare);
+    const learning = config.noise.learn && (baselineUrl !== null || config.replay.repeat > 1);
+    // While learning, every header is compared: the baseline or the repeats tell which ones vary.
+    const comparer = createComparer(learning && config.noise.headers ? { ...config.compare, headers: [...config.compare.headers, '*'] } : config.compare);
     const summary = createSummaryBuilder();
     const latency = new LatencyTracker(config.latency);
     const buildRequest = createRequestBuilder({
@@ -133,7 +135,6 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     });
 
     const replayer = createExchangeReplayer({ candidate, baseline, repeat: config.replay.repeat, comparer, buildRequest, storeCap: config.replay.maxBodyBytes });
-    const learning = config.noise.learn && (baseline !== null || config.replay.repeat > 1);
     const learner = learning ? new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat') : null;
 
     let pending: ReplayResult[] = [];

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ReplayguardError } from '../errors.js';
+import { learnedNoiseToConfig } from '../noise/learned-config.js';
+import { SqliteResultsStore } from '../store/sqlite-results-store.js';
+import type { CliIo } from './cli-io.js';
+
+export function registerNoise(program: Command, io: CliIo): void {
+  program
+    .command('noise')
+    .description('print the noise learned by a replay (--baseline or --repeat) as a config snippet to commit')
+    .option('--out <dir>', 'folder holding results.db [default: replay-out]', 'replay-out')
+    .option('--run <id>', 'run id or latest [default: latest]', 'latest')
+    .action(async (flags: { out: string; run: string }) => {
+      const file = path.resolve(io.cwd, flags.out, 'results.db');
+      const store = new SqliteResultsStore(file, { readonly: true });
+      try {
+        const { run, summary } = store.findRun(flags.run);
+        if (!summary) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: `${run.id} (it did not finish)`, file });
+        if (summary.learnedNoise.length === 0) {
+          io.err(`run ${run.id} learned no noise (replay with --baseline URL or --repeat 2 to learn it)`);
+          io.out('{}');
+          return;
+        }
+        io.err(`noise learned by run ${run.id} (${summary.learnedNoise.length} patterns); merge into replayguard.config.json:`);
+        io.out(JSON.stringify(learnedNoiseToConfig(summary.learnedNoise), null, 2));
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,33 @@
+/**
+ * replayguard's programmatic API. The CLI is a thin shell over these functions.
+ *
+ *   const rec = await startRecorder({ config: defaultConfig({ record: { upstream, port: 0 } }) });
+ *   …traffic through rec.url…
+ *   await rec.close();
+ *   const outcome = await replay({ config: defaultConfig({ replay: { target } }) });
+ *   process.exitCode = outcome.exitCode;
+ */
+export type * from './types.js';
+export { ReplayguardError, isReplayguardError, catalogue as errorCatalogue, type ErrorCode } from './errors.js';
+
+export { configSchema, type Config, type ConfigInput, type NoiseRule, type CompareConfig } from './config/schema.js';
+export { resolveConfig, defaultConfig, type ResolvedConfig, type ResolveOptions, type ConfigOverrides } from './config/resolve-config.js';
+
+export { startRecorder, type RecorderOptions, type RunningRecorder, type RecorderStats } from './record/recorder.js';
+export { createRedactor, DEFAULT_REDACTED_HEADERS } from './record/redact.js';
+
+export type { RecordingStore } from './store/store.js';
+export { SqliteRecordingStore, openRecordingStore } from './store/sqlite-recording-store.js';
+export { SqliteResultsStore } from './store/sqlite-results-store.js';
+export { createRouteTemplater, type RouteTemplater } from './routes/route-template.js';
+
+export { replay, type ReplayOptions, type ReplayOutcome } from './replay/replay.js';
+export { createComparer, compare, type Comparer, type ComparableResponse, type CompareContext } from './compare/index.js';
+export { NoiseLearner } from './noise/noise-learner.js';
+export { learnedNoiseToConfig } from './noise/learned-config.js';
+
+export { createReporters, type Reporter, type ReporterContext } from './report/reporter.js';
+export { regenerateReport as report, type RegenerateOptions as ReportOptions } from './report/regenerate.js';
+
+/** Open a recordings database (SQLite). Read-only opens never modify the file. */
+export { openRecordingStore as openStore } from './store/sqlite-recording-store.js';

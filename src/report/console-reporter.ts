@@ -1,0 +1,115 @@
+import type { ReplayResult, RunSummary } from '../types.js';
+import { describeLearnedNoise } from './learned-noise.js';
+import { formatCount, formatDuration, formatPercent, plural, routeKey } from './format.js';
+import type { Reporter, ReporterContext } from './reporter.js';
+import { verdictLine } from './run-verdict.js';
+import { textTable } from './text-table.js';
+
+export interface ConsoleReporterOptions {
+  /** Where report.html is written, printed last; `null` when the html reporter is off. */
+  reportPath?: string | null;
+  /** Clock, injectable for tests. @default Date.now */
+  now?: () => number;
+  /** Regression signatures listed at the end. @default 10 */
+  topSignatures?: number;
+}
+
+const TTY_INTERVAL_MS = 100; // ≤ 10 redraws a second: fast enough to feel live, cheap on slow terminals
+const PLAIN_INTERVAL_MS = 5000; // CI logs keep every line, so print rarely
+
+/**
+ * Progress while replaying, then a compact summary. On a TTY one line is rewritten in place; in CI
+ * a plain line every few seconds, because `\r` turns into one log line per redraw there.
+ */
+export function createConsoleReporter(ctx: ReporterContext, options: ConsoleReporterOptions = {}): Reporter {
+  const now = options.now ?? Date.now;
+  const out = (s: string) => void ctx.stdout.write(s);
+  let total = 0;
+  let done = 0;
+  let regressions = 0;
+  let errors = 0;
+  let startedAt = 0;
+  let lastPrint = 0;
+  let progressShown = false;
+
+  function progressLine(): string {
+    const elapsed = Math.max(now() - startedAt, 1) / 1000;
+    const rate = Math.round(done / elapsed);
+    const pct = total > 0 ? ` (${formatPercent(done, total)})` : '';
+    const bad = `${plural(regressions, 'regression')}${errors ? `, ${plural(errors, 'error')}` : ''}`;
+    return `replaying ${formatCount(done)}/${formatCount(total)}${pct}  ${formatCount(rate)}/s  ${bad}`;
+  }
+
+  function maybePrint(force: boolean): void {
+    const t = now();
+    if (!force && t - lastPrint < (ctx.isTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS)) return;
+    lastPrint = t;
+    if (ctx.isTTY) {
+      out(`\r${progressLine()}\x1b[K`);
+      progressShown = true;
+    } else {
+      out(`${progressLine()}\n`);
+    }
+  }
+
+  return {
+    name: 'console',
+    onRunStart(run, expected) {
+      total = expected;
+      startedAt = now();
+      lastPrint = startedAt;
+      out(`replayguard: replaying ${plural(expected, 'exchange')} from session "${run.session}" against ${run.target}${run.baseline ? ` (baseline ${run.baseline})` : ''}\n`);
+    },
+    onResult(result: ReplayResult) {
+      done++;
+      if (result.verdict === 'regression') regressions++;
+      else if (result.verdict === 'error') errors++;
+      maybePrint(false);
+    },
+    onRunEnd(summary) {
+      if (progressShown) out(`\r${progressLine()}\x1b[K\n`);
+      out(renderConsoleSummary(summary, options.topSignatures ?? 10, options.reportPath ?? null));
+    },
+  };
+}
+
+/** The end-of-run text; exported so `replayguard report` can print it without a live run. */
+export function renderConsoleSummary(summary: RunSummary, top: number, reportPath: string | null): string {
+  const lines: string[] = [''];
+  if (summary.routes.length) {
+    const rows = summary.routes.map((r) => [
+      routeKey(r.method, r.route),
+      formatCount(r.total),
+      formatCount(r.pass),
+      formatCount(r.noise),
+      formatCount(r.regression),
+      formatCount(r.error),
+      formatCount(r.skipped),
+    ]);
+    lines.push(textTable(['route', 'exchanges', 'pass', 'noise', 'regression', 'error', 'skipped'], rows), '');
+  }
+  const regressions = summary.signatures.filter((s) => s.verdict === 'regression');
+  if (regressions.length) {
+    lines.push(`Top regressions (${formatCount(regressions.length)} distinct):`);
+    const shown = regressions.slice(0, top);
+    lines.push(textTable(null, shown.map((s) => [routeKey(s.method, s.route), s.signature, plural(s.exchanges, 'exchange')]), 'llr'));
+    if (regressions.length > shown.length) lines.push(`  … and ${formatCount(regressions.length - shown.length)} more (see the report)`);
+    lines.push('');
+  }
+  if (summary.learnedNoise.length) {
+    lines.push(`Learned noise (shown, not applied to your config):`);
+    for (const n of summary.learnedNoise.slice(0, top)) lines.push(`  ${describeLearnedNoise(n)}`);
+    if (summary.learnedNoise.length > top) lines.push(`  … and ${formatCount(summary.learnedNoise.length - top)} more`);
+    lines.push('');
+  }
+  const slow = summary.latency.filter((l) => l.flagged);
+  if (slow.length) {
+    lines.push('Slower routes:');
+    for (const l of slow) lines.push(`  ${routeKey(l.method, l.route)}  ${l.reason}`);
+    lines.push('');
+  }
+  lines.push(verdictLine(summary).text);
+  lines.push(`  ${summary.exitReason} (took ${formatDuration(summary.durationMs)})`);
+  if (reportPath) lines.push(`  report: ${reportPath}`);
+  return `${lines.join('\n')}\n`;
+}

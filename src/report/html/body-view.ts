@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+import type { HeaderPairs, StoredBody } from '../../types.js';
+
+/** A body ready for the page: decoded, capped, and never carrying raw bytes except binary previews. */
+export type BodyView =
+  | { kind: 'none' }
+  | { kind: 'json'; value: unknown; size: number; notes: string[] }
+  | { kind: 'text'; text: string; size: number; notes: string[] }
+  | { kind: 'binary'; size: number; sha256: string; headBase64: string; notes: string[] };
+
+export interface BodyViewOptions {
+  /** Decoded bytes kept for the page. @default 32 KiB */
+  capBytes?: number;
+  /** Decompression stops past this, so a zip bomb cannot exhaust memory. @default 8 MiB */
+  maxDecodedBytes?: number;
+}
+
+const BINARY_HEAD = 256;
+
+export function headerValue(headers: HeaderPairs | undefined, name: string): string | undefined {
+  const found = headers?.filter(([n]) => n.toLowerCase() === name);
+  return found?.length ? found.map(([, v]) => v).join(', ') : undefined;
+}
+
+/** Undo content-encoding (applied in order, so removed last-first); unknown codings are left as is. */
+function decode(bytes: Buffer, encoding: string | undefined, maxOutputLength: number, notes: string[]): Buffer {
+  const codings = (encoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity')
+    .reverse();
+  let out = bytes;
+  for (const c of codings) {
+    // Sync flush so a body truncated at record time still yields the bytes that did arrive.
+    const opts = { maxOutputLength, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    try {
+      if (c === 'gzip' || c === 'x-gzip') out = zlib.gunzipSync(out, opts);
+      else if (c === 'deflate') out = zlib.inflateSync(out, opts);
+      else if (c === 'br') out = zlib.brotliDecompressSync(out, { maxOutputLength, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+      else {
+        notes.push(`content-encoding ${c} not decoded`);
+        return out;
+      }
+    } catch (e) {
+      notes.push(
+        (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+          ? `decoded body larger than ${maxOutputLength} bytes: shown as binary`
+          : `could not decode ${c}: ${(e as Error).message}`,
+      );
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** UTF-8 text of `buf`, allowing a character cut at the end by a cap; `null` when it is not text. */
+function asText(buf: Buffer): string | null {
+  if (buf.includes(0)) return null;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let trim = 0; trim <= 3 && trim <= buf.length; trim++) {
+    try {
+      return decoder.decode(buf.subarray(0, buf.length - trim));
+    } catch {
+      // try again without a possibly cut trailing character
+    }
+  }
+  return null;
+}
+
+function binary(raw: Buffer, size: number, notes: string[]): BodyView {
+  return {
+    kind: 'binary',
+    size,
+    sha256: createHash('sha256').update(raw).digest('hex'),
+    headBase64: raw.subarray(0, BINARY_HEAD).toString('base64'),
+    notes,
+  };
+}
+
+/** Decode a stored body in Node (the page has no zlib) into what the page shows. */
+export function bodyView(body: StoredBody | null | undefined, headers: HeaderPairs | undefined, options: BodyViewOptions = {}): BodyView {
+  if (!body?.bytes || body.bytes.length === 0) return { kind: 'none' };
+  const cap = options.capBytes ?? 32 * 1024;
+  const notes: string[] = [];
+  if (body.truncated) notes.push(`truncated when recorded: ${body.bytes.length} of ${body.size} bytes kept`);
+  let decoded: Buffer;
+  try {
+    decoded = decode(body.bytes, headerValue(headers, 'content-encoding'), options.maxDecodedBytes ?? 8 * 1024 * 1024, notes);
+  } catch {
+    return binary(body.bytes, body.size, notes);
+  }
+  const capped = decoded.length > cap;
+  const kept = capped ? decoded.subarray(0, cap) : decoded;
+  if (capped) notes.push(`capped for the report: first ${cap} of ${decoded.length} decoded bytes shown`);
+  const text = asText(kept);
+  if (text === null) return binary(decoded, decoded.length, notes);
+  const type = headerValue(headers, 'content-type') ?? '';
+  const looksJson = /json/i.test(type) || /^\s*[[{]/.test(text);
+  if (looksJson && !capped && !body.truncated) {
+    try {
+      return { kind: 'json', value: JSON.parse(text), size: decoded.length, notes };
+    } catch {
+      if (/json/i.test(type)) notes.push('not valid JSON: shown as text');
+    }
+  }
+  return { kind: 'text', text, size: decoded.length, notes };
+}
+
+/** Rough bytes a view adds to the page, for the report's overall budget. */
+export function bodyViewWeight(v: BodyView): number {
+  if (v.kind === 'none') return 0;
+  if (v.kind === 'binary') return 400;
+  return (v.kind === 'text' ? v.text.length : v.size) * 1.3 + 100;
+}

@@ -1,0 +1,55 @@
+import type { Difference, ReplayResult, RouteLatency } from '../types.js';
+import { describeDifference, formatValue, routeKey } from './format.js';
+import { escapeXml, escapeXmlAttr } from './xml-escape.js';
+
+const MAX_LISTED = 200; // a failure body past this is noise for whoever reads the CI log
+
+function valueDetail(d: Difference): string {
+  if (d.target === 'status') return '';
+  if (d.op === 'remove') return ` (was ${formatValue(d.before)})`;
+  if (d.op === 'add') return ` (now ${formatValue(d.after)})`;
+  return `: ${formatValue(d.before)} → ${formatValue(d.after)}`;
+}
+
+/** `/email removed; /total number → string; status 404 → 500` — the failure message. */
+export function failureMessage(differences: readonly Difference[], max = 10): string {
+  const parts = differences.slice(0, max).map((d) => describeDifference(d));
+  if (differences.length > max) parts.push(`… ${differences.length - max} more`);
+  return parts.join('; ');
+}
+
+/** One `<testcase>` for one exchange; classname is the route key so GET and POST suites stay apart. */
+export function testcaseXml(r: ReplayResult): string {
+  const time = r.candidate ? (r.candidate.timing.totalMs / 1000).toFixed(3) : '0';
+  const open = `    <testcase name="${escapeXmlAttr(`${r.method} ${r.url}`)}" classname="${escapeXmlAttr(routeKey(r.method, r.route))}" time="${time}"`;
+  switch (r.verdict) {
+    case 'regression': {
+      const diffs = r.comparison?.differences ?? [];
+      const lines = diffs.slice(0, MAX_LISTED).map((d) => `${describeDifference(d)}${valueDetail(d)}`);
+      if (diffs.length > MAX_LISTED) lines.push(`… ${diffs.length - MAX_LISTED} more differences`);
+      return `${open}>\n      <failure message="${escapeXmlAttr(failureMessage(diffs))}" type="regression">${escapeXml(lines.join('\n'))}</failure>\n    </testcase>\n`;
+    }
+    case 'error': {
+      const e = r.error;
+      const msg = e ? `${e.kind}: ${e.code} ${e.message}`.trim() : 'transport error';
+      return `${open}>\n      <error message="${escapeXmlAttr(msg)}" type="${escapeXmlAttr(e?.kind ?? 'error')}">${escapeXml(msg)}</error>\n    </testcase>\n`;
+    }
+    case 'skipped':
+      return `${open}>\n      <skipped message="${escapeXmlAttr(r.skippedReason ?? r.error?.message ?? 'skipped')}"/>\n    </testcase>\n`;
+    default:
+      return `${open}/>\n`;
+  }
+}
+
+/** A failing testcase per flagged route, so a latency regression shows up in the CI test view too. */
+export function latencySuiteXml(latency: readonly RouteLatency[]): string {
+  const flagged = latency.filter((l) => l.flagged);
+  if (!flagged.length) return '';
+  const cases = flagged
+    .map((l) => {
+      const name = `latency ${routeKey(l.method, l.route)}`;
+      return `    <testcase name="${escapeXmlAttr(name)}" classname="latency">\n      <failure message="${escapeXmlAttr(l.reason)}" type="latency">${escapeXml(l.reason)}</failure>\n    </testcase>\n`;
+    })
+    .join('');
+  return `  <testsuite name="latency" tests="${flagged.length}" failures="${flagged.length}" errors="0" skipped="0">\n${cases}  </testsuite>\n`;
+}

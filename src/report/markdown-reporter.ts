@@ -1,0 +1,100 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunSummary, Verdict } from '../types.js';
+import { describeLearnedNoise } from './learned-noise.js';
+import { formatCount, formatDuration, formatPercent, routeKey, VERDICT_ORDER } from './format.js';
+import type { Reporter, ReporterContext } from './reporter.js';
+import { verdictLine } from './run-verdict.js';
+
+/**
+ * Recorded data (routes, signatures) ends up in a page GitHub renders: neutralise HTML and the
+ * Markdown punctuation that could break a table cell or turn into a link/emphasis.
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/^([#+-]|\d+\.)/, '\\$1');
+}
+
+const ICON: Record<Verdict, string> = { regression: '❌', error: '⚠️', noise: '〰️', skipped: '⏭️', pass: '✅' };
+
+/** The Markdown summary: same text for summary.md and $GITHUB_STEP_SUMMARY. */
+export function renderMarkdown(summary: RunSummary, topSignatures = 15): string {
+  const e = escapeMarkdown;
+  const { run, counts } = summary;
+  const v = verdictLine(summary);
+  const out: string[] = [];
+  out.push(`## ${v.ok ? '✅' : '❌'} replayguard — ${e(v.text)}`, '');
+  out.push(`${e(summary.exitReason)}`, '');
+  const meta = [
+    `**Target** ${e(run.target)}`,
+    run.baseline ? `**Baseline** ${e(run.baseline)}` : null,
+    `**Session** ${e(run.session)}`,
+    `**Run** #${run.id}`,
+    `**Started** ${new Date(run.startedAt).toISOString()}`,
+    `**Duration** ${formatDuration(summary.durationMs)}`,
+    `**Config** \`${run.configFingerprint.replace(/`/g, '')}\``,
+  ].filter((x): x is string => x !== null);
+  out.push(meta.join(' · '), '');
+
+  out.push('| Verdict | Exchanges | Share |', '| --- | ---: | ---: |');
+  for (const verdict of VERDICT_ORDER) {
+    out.push(`| ${ICON[verdict]} ${verdict} | ${formatCount(counts[verdict])} | ${formatPercent(counts[verdict], counts.total)} |`);
+  }
+  out.push(`| **total** | **${formatCount(counts.total)}** | |`, '');
+
+  if (summary.routes.length) {
+    out.push('### Routes', '', '| Route | Exchanges | Pass | Noise | Regression | Error | Skipped |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of summary.routes) {
+      const cells = [r.total, r.pass, r.noise, r.regression, r.error, r.skipped].map(formatCount);
+      out.push(`| ${e(routeKey(r.method, r.route))} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+
+  const regressions = summary.signatures.filter((s) => s.verdict === 'regression');
+  if (regressions.length) {
+    out.push('### Top regression signatures', '', '| Route | Signature | Exchanges |', '| --- | --- | ---: |');
+    for (const s of regressions.slice(0, topSignatures)) {
+      out.push(`| ${e(routeKey(s.method, s.route))} | ${e(s.signature)} | ${formatCount(s.exchanges)} |`);
+    }
+    if (regressions.length > topSignatures) out.push('', `…and ${formatCount(regressions.length - topSignatures)} more in report.html.`);
+    out.push('');
+  } else {
+    out.push(`No regressions: ${formatCount(counts.pass + counts.noise)} of ${formatCount(counts.total)} exchanges passed (noise included).`, '');
+  }
+
+  if (summary.learnedNoise.length) {
+    out.push('### Learned noise', '', 'Shown, never applied silently; add rules to replayguard.config.json to keep them.', '');
+    for (const n of summary.learnedNoise) out.push(`- ${e(describeLearnedNoise(n))}`);
+    out.push('');
+  }
+
+  const latency = summary.latency.filter((l) => l.candidate);
+  if (latency.length) {
+    out.push('### Latency', '', '| Route | Recorded p50/p95 | Baseline p50/p95 | Candidate p50/p95 | |', '| --- | ---: | ---: | ---: | --- |');
+    const ms = (s: { p50: number; p95: number } | null) => (s ? `${Math.round(s.p50)} / ${Math.round(s.p95)} ms` : '—');
+    for (const l of latency) {
+      out.push(`| ${e(routeKey(l.method, l.route))} | ${ms(l.recorded)} | ${ms(l.baseline)} | ${ms(l.candidate)} | ${l.flagged ? '🐢 ' : ''}${e(l.reason)} |`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `summary.md`, and the same text appended to $GITHUB_STEP_SUMMARY when the caller resolved one. */
+export function createMarkdownReporter(ctx: ReporterContext): Reporter {
+  return {
+    name: 'markdown',
+    async onRunEnd(summary) {
+      const text = renderMarkdown(summary);
+      await writeFile(path.join(ctx.outDir, 'summary.md'), text, 'utf8');
+      // Appended, never overwritten: other steps of the job write to the same file.
+      if (ctx.githubStepSummary) await appendFile(ctx.githubStepSummary, text, 'utf8');
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type {
+  LearnedNoise,
+  ReplayResult,
+  RouteCounts,
+  RouteLatency,
+  RunInfo,
+  RunSummary,
+  SignatureCount,
+  VerdictCounts,
+} from '../types.js';
+import { routeKey } from './format.js';
+
+export interface SummaryExtras {
+  learnedNoise: LearnedNoise[];
+  latency: RouteLatency[];
+  exitCode: number;
+  exitReason: string;
+  durationMs: number;
+}
+
+export interface SummaryBuilder {
+  /** Count one result. Memory grows with routes × signatures, never with the number of results. */
+  add(result: ReplayResult): void;
+  /** The summary so far; may be called more than once. */
+  build(run: RunInfo, extras: SummaryExtras): RunSummary;
+}
+
+export function emptyCounts(): VerdictCounts {
+  return { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, total: 0 };
+}
+
+/**
+ * Folds results into the counts a RunSummary carries. The replay engine feeds it live and
+ * `replayguard report` feeds it from results.db, so both give the same summary.
+ */
+export function createSummaryBuilder(): SummaryBuilder {
+  const counts = emptyCounts();
+  const routes = new Map<string, RouteCounts>();
+  const signatures = new Map<string, SignatureCount>();
+
+  function bump(key: string, make: () => SignatureCount): void {
+    const found = signatures.get(key);
+    if (found) found.exchanges++;
+    else signatures.set(key, make());
+  }
+
+  return {
+    add(result) {
+      counts[result.verdict]++;
+      counts.total++;
+      const rk = routeKey(result.method, result.route);
+      let rc = routes.get(rk);
+      if (!rc) {
+        rc = { method: result.method, route: result.route, ...emptyCounts() };
+        routes.set(rk, rc);
+      }
+      rc[result.verdict]++;
+      rc.total++;
+
+      const cmp = result.comparison;
+      if (!cmp) return;
+      // An exchange counts once per signature even when the signature occurs at several indices.
+      const seen = new Set<string>();
+      for (const d of cmp.differences) {
+        const key = `${rk}\0regression\0${d.signature}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bump(key, () => ({ method: result.method, route: result.route, signature: d.signature, exchanges: 1, verdict: 'regression' }));
+      }
+      for (const d of cmp.filtered) {
+        const rule = d.filteredBy ?? 'noise rule';
+        const key = `${rk}\0noise\0${d.signature}\0${rule}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bump(key, () => ({ method: result.method, route: result.route, signature: d.signature, exchanges: 1, verdict: 'noise', filteredBy: rule }));
+      }
+    },
+
+    build(run, extras) {
+      const routeList = [...routes.values()]
+        .map((r) => ({ ...r }))
+        .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+      // Regressions first, then the most widespread: the order every reporter shows them in.
+      const sigList = [...signatures.values()]
+        .map((s) => ({ ...s }))
+        .sort(
+          (a, b) =>
+            (a.verdict === b.verdict ? 0 : a.verdict === 'regression' ? -1 : 1) ||
+            b.exchanges - a.exchanges ||
+            routeKey(a.method, a.route).localeCompare(routeKey(b.method, b.route)) ||
+            a.signature.localeCompare(b.signature),
+        );
+      return {
+        run: { ...run, counts: { ...counts }, exitCode: extras.exitCode },
+        counts: { ...counts },
+        routes: routeList,
+        signatures: sigList,
+        learnedNoise: extras.learnedNoise,
+        latency: extras.latency,
+        exitCode: extras.exitCode,
+        exitReason: extras.exitReason,
+        durationMs: extras.durationMs,
+      };
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplayResult } from '../../src/types.js';
+import { makeComparison, makeDifference, makeObserved, makeRecorded, makeResult } from '../helpers/factories.js';
+import { fixtureResults, writeReport, XSS_IMG, XSS_SCRIPT } from './report-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+let browser: Browser;
+let reportUrl: string;
+
+beforeAll(async () => {
+  // Never skip silently: a missing browser is a broken test environment.
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`apt-get update && apt-get install -y chromium\` to run the browser tests`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const { dir } = await writeReport(fixtureResults());
+  reportUrl = `file://${path.join(dir, 'report.html')}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Opened {
+  page: Page;
+  requests: string[];
+  dialogs: string[];
+  errors: string[];
+}
+
+async function open(hash = '', url = reportUrl): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url + hash);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
+  return { page, requests, dialogs, errors };
+}
+
+const pwned = (page: Page) => page.evaluate(() => (globalThis as Record<string, unknown>).__pwned);
+const group = (page: Page, route: string, label: string) => page.locator(`.group[data-route="${route}"]`).filter({ has: page.locator('.label', { hasText: label }) });
+
+describe('report.html in Chromium', () => {
+  it('shows the verdict, totals and the groups with their counts', async () => {
+    const { page, errors } = await open();
+    await expect(page.locator('#verdict').textContent()).resolves.toContain('FAIL: 40 regressions, 1 error, 1 slower route in 55 exchanges');
+    await expect(page.locator('.chip[data-verdict="regression"]').textContent()).resolves.toContain('40');
+    expect(await page.locator('.group').count()).toBe(9);
+    const email = group(page, 'GET /users/:id', '/email removed');
+    await expect(email.locator('.count').textContent()).resolves.toContain('32 exchanges · 80% of route');
+    await expect(group(page, 'POST /orders/:id/pay', '/items/*/price value changed').locator('.sub').textContent()).resolves.toContain('filtered by tolerance 0.01 at /items/*/price');
+    // Regression groups come first, on the route with the most regressions.
+    await expect(page.locator('.route').first().getAttribute('data-route')).resolves.toBe('GET /users/:id');
+    await expect(page.locator('#latency tr[data-flagged="true"]').textContent()).resolves.toContain('slower');
+    await expect(page.locator('#learned').textContent()).resolves.toContain('value varies (timestamp)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('drills down from a group to an exchange with the difference marked in place', async () => {
+    const { page } = await open();
+    const email = group(page, 'GET /users/:id', '/email removed');
+    await email.locator('.ghead').press('Enter'); // keyboard-usable
+    await expect(email.locator('.ghead').getAttribute('aria-expanded')).resolves.toBe('true');
+    expect(await email.locator('.tab').count()).toBe(5);
+    await expect(email.locator('.muted', { hasText: 'Examples' }).textContent()).resolves.toContain('5 of 32 exchanges');
+    const recorded = email.locator('.side[data-side="recorded"]');
+    await expect(recorded.locator('[data-mark="removed"]').textContent()).resolves.toContain('"email": "u0@example.com"');
+    await expect(recorded.locator('[data-mark="changed"]').textContent()).resolves.toContain('"total": 10');
+    await expect(email.locator('.side[data-side="candidate"] [data-mark="changed"]').textContent()).resolves.toContain('"total": "10"');
+    await email.locator('.tab').nth(2).click();
+    await expect(email.locator('.reqline').textContent()).resolves.toContain('/users/2?expand=profile');
+    expect(page.url()).toMatch(/#g=g[0-9a-f]+&x=\d+$/);
+    // The gzip-encoded candidate body is decoded; text bodies show as a line diff.
+    const pay = group(page, 'POST /orders/:id/pay', '/status value changed');
+    await pay.locator('.ghead').click();
+    await expect(pay.locator('.side[data-side="candidate"] [data-mark="changed"]').textContent()).resolves.toContain('"status": "settled"');
+    await expect(pay.locator('.side[data-side="baseline"]').count()).resolves.toBe(1);
+    const health = group(page, 'GET /health', 'line');
+    await health.locator('.ghead').click();
+    await expect(health.locator('.side[data-side="candidate"] [data-mark="added"]').textContent()).resolves.toContain('degraded');
+    await expect(health.locator('.side[data-side="recorded"] [data-mark="removed"]').textContent()).resolves.toContain('ok');
+    await page.close();
+  });
+
+  it('offers a ready-to-paste noise rule for regression groups', async () => {
+    const { page } = await open();
+    const email = group(page, 'GET /users/:id', '/email removed');
+    await email.locator('.ghead').click();
+    await expect(email.locator('.snippet-text').textContent()).resolves.toBe('{"compare":{"routes":{"GET /users/:id":{"ignore":["/email"]}}}}');
+    const pay = group(page, 'POST /orders/:id/pay', '/status value changed');
+    await pay.locator('.ghead').click();
+    await expect(pay.locator('.snippet-text').textContent()).resolves.toBe('{"compare":{"routes":{"POST /orders/:id/pay":{"rules":[{"path":"/status","match":"type"}]}}}}');
+    await expect(pay.locator('button[data-copy]').isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('filters by verdict, route and search, and keeps the state in the hash', async () => {
+    const { page } = await open();
+    const visible = () => page.locator('.group:visible').count();
+    await page.locator('.toggle[data-verdict="noise"]').click();
+    expect(await visible()).toBe(7);
+    expect(page.url()).toContain('#v=regression%2Cerror%2Cskipped');
+    await page.selectOption('#route-filter', 'GET /users/:id');
+    expect(await visible()).toBe(2);
+    await page.fill('#search', 'number → string');
+    expect(await visible()).toBe(1);
+    await page.fill('#search', 'no-such-thing');
+    expect(await visible()).toBe(0);
+    await expect(page.locator('#no-match').isVisible()).resolves.toBe(true);
+    await page.fill('#search', '/orders/3/pay'); // URLs of examples are searchable
+    await page.selectOption('#route-filter', '');
+    expect(await visible()).toBe(1);
+    const hash = new URL(page.url()).hash;
+    await page.close();
+    // A link restores the view.
+    const again = await open(hash);
+    expect(await again.page.locator('.group:visible').count()).toBe(1);
+    await expect(again.page.locator('#search').inputValue()).resolves.toBe('/orders/3/pay');
+    await expect(again.page.locator('.toggle[data-verdict="noise"]').getAttribute('aria-pressed')).resolves.toBe('false');
+    await again.page.close();
+  });
+
+  it('opens the group (and exchange) a link points at', async () => {
+    const { page } = await open();
+    const id = await group(page, 'POST /orders/:id/pay', '/status value changed').getAttribute('id');
+    const data = JSON.parse((await page.locator('#rg-data').textContent())!) as { groups: Array<{ id: string; exampleIds: number[] }> };
+    const ex = data.groups.find((g) => g.id === id)!.exampleIds[3];
+    await page.close();
+    const linked = await open(`#g=${id}&x=${ex}`);
+    const g = linked.page.locator(`#${id}`);
+    await expect(g.locator('.ghead').getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(g.locator(`.tab[data-example="${ex}"]`).getAttribute('aria-selected')).resolves.toBe('true');
+    await linked.page.close();
+  });
+
+  it('makes no network request and runs nothing from recorded data', async () => {
+    const { page, requests, dialogs, errors } = await open();
+    // Open everything so every recorded value is rendered.
+    for (const head of await page.locator('.ghead').all()) await head.click();
+    for (const d of await page.locator('details').all()) await d.evaluate((el) => el.setAttribute('open', ''));
+    await page.waitForTimeout(200);
+    expect(await pwned(page)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(await page.locator('img, iframe, object, embed').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(2);
+    const text = await page.locator('body').textContent();
+    expect(text).toContain(XSS_IMG); // shown, as text (session name, headers, URLs, request body)
+    expect(text).toContain(XSS_SCRIPT);
+    expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
+    expect(requests.filter((u) => u.startsWith('file://'))).toEqual([reportUrl]);
+    await page.close();
+  });
+
+  it('shows a friendly empty state when nothing regressed', async () => {
+    const results = Array.from({ length: 12 }, (_, i) => makeResult({ verdict: i < 10 ? 'pass' : 'noise' }));
+    const { dir } = await writeReport(results);
+    const { page } = await open('', `file://${path.join(dir, 'report.html')}`);
+    await expect(page.locator('#no-regressions').textContent()).resolves.toContain('No regressions: 12 exchanges passed');
+    await page.close();
+  });
+
+  it('handles 20,000 results: file size and load time', async () => {
+    const routes = 40;
+    function* many(): Generator<ReplayResult> {
+      for (let i = 0; i < 20_000; i++) {
+        const r = i % routes;
+        const body = { id: i, name: `user ${i}`, items: Array.from({ length: 20 }, (_, k) => ({ k, v: `value ${k}` })), email: `u${i}@x.io` };
+        const regression = i % 7 === 0;
+        const noise = i % 5 === 0;
+        yield makeResult({
+          exchangeId: i + 1,
+          url: `/r${r}/items/${i}?page=${i % 9}`,
+          route: `/r${r}/items/:id`,
+          verdict: regression ? 'regression' : noise ? 'noise' : 'pass',
+          recorded: makeRecorded(body),
+          candidate: makeObserved(regression ? { ...body, email: undefined } : body),
+          comparison: regression
+            ? makeComparison({ differences: [makeDifference(), makeDifference({ path: `/items/${i % 20}/v`, op: 'replace', before: 'a', after: 'b', change: 'value changed' })] })
+            : noise
+              ? makeComparison({ filtered: [makeDifference({ path: '/updatedAt', op: 'replace', before: 1, after: 2, change: 'value changed', filteredBy: 'learned: timestamp' })] })
+              : makeComparison(),
+        });
+      }
+    }
+    const t0 = performance.now();
+    const { dir } = await writeReport(many());
+    const writeMs = performance.now() - t0;
+    const file = path.join(dir, 'report.html');
+    const size = statSync(file).size;
+    const t1 = performance.now();
+    const { page, errors } = await open('', `file://${file}`);
+    const loadMs = performance.now() - t1;
+    const t2 = performance.now();
+    await page.locator('.ghead').first().click();
+    await page.locator('.exchange').first().waitFor();
+    const openMs = performance.now() - t2;
+    console.log(`20,000 results: report.html ${(size / 1e6).toFixed(2)} MB, written in ${Math.round(writeMs)} ms, loaded in ${Math.round(loadMs)} ms, first group opened in ${Math.round(openMs)} ms`);
+    expect(errors).toEqual([]);
+    // Every route regresses (two signatures); only routes ≡ 0 mod 5 see noise.
+    expect(await page.locator('.group').count()).toBe(routes * 2 + routes / 5);
+    expect(size).toBeLessThan(20e6);
+    expect(loadMs).toBeLessThan(20_000);
+    await page.screenshot({ path: '/tmp/replayguard-report-20k.png' });
+    await page.close();
+  }, 120_000);
+});
