@@ -29,7 +29,8 @@ export function learnedNoiseToConfig(learned: readonly LearnedNoise[]): ConfigIn
   for (const n of learned) {
     const entry = (routes[`${n.method} ${n.route}`] ??= {});
     if (n.target === 'header') {
-      (entry.ignoreHeaders ??= []).includes(n.path) || entry.ignoreHeaders.push(n.path);
+      const headers = (entry.ignoreHeaders ??= []);
+      if (!headers.includes(n.path)) headers.push(n.path);
       continue;
     }
     if (n.target !== 'body' || (n.path !== '' && !n.path.startsWith('/'))) continue;
