@@ -110,7 +110,8 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
         .send({ error: 'replayguard proxy: only origin-form requests (GET /path) are accepted; this proxy forwards to its configured upstream only', upstream });
       return;
     }
-    if (raw.startsWith(`${adminPrefix}/`)) return done();
+    // WebSocket upgrades are proxied untouched and not recorded (a capture would never finish).
+    if (raw.startsWith(`${adminPrefix}/`) || request.headers.upgrade !== undefined) return done();
     const method = request.raw.method ?? 'GET';
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
@@ -125,6 +126,9 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       failure: null,
     };
     request.rgCapture = state;
+    // 'close' rather than the onResponse hook alone: fastify skips onResponse when a response is
+    // destroyed mid-body (upstream reset, client gone), and those exchanges must be recorded too.
+    reply.raw.once('close', () => completeCapture(request, reply));
     done();
   });
 
@@ -162,7 +166,8 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       });
   }
 
-  app.addHook('onResponse', (request, reply, done) => {
+  /** Hands the finished capture over, once, whichever of 'close' and onResponse comes first. */
+  function completeCapture(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.rgCapture;
     if (state) {
       request.rgCapture = null;
@@ -189,12 +194,17 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
         failure: failure ?? (upstreamAnswered ? null : { kind: 'error', code: `HTTP_${reply.statusCode}`, message: 'no upstream response' }),
       });
     }
+  }
+
+  app.addHook('onResponse', (request, reply, done) => {
+    completeCapture(request, reply);
     done();
   });
 
   await app.register(httpProxy, {
     upstream,
     http2: false,
+    websocket: true,
     undici: {
       connections: 256,
       pipelining: 1,
