@@ -50,7 +50,9 @@ function formatIssues(error: z.ZodError): string {
     .map((i) => {
       const key = i.path.length ? i.path.map(String).join('.') : '(top level)';
       const keys = i.code === 'unrecognized_keys' ? ` ${i.keys.map((k) => `"${k}"`).join(', ')}` : '';
-      return `${key}: ${i.message}${keys && !i.message.includes(keys.trim()) ? keys : ''}`;
+      // zod reports a bad record key as "Invalid key in record"; the key's own issue says what is expected.
+      const message = i.code === 'invalid_key' && i.issues.length ? `invalid key: ${i.issues.map((n) => n.message).join(', ')}` : i.message;
+      return `${key}: ${message}${keys && !message.includes(keys.trim()) ? keys : ''}`;
     })
     .join('; ');
 }

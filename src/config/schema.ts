@@ -95,7 +95,7 @@ const recordSchema = z
     include: z.array(z.string()).default([]).describe('record only requests matching one of these patterns: "GET /api/**" or "/api/**"'),
     exclude: z.array(z.string()).default([]).describe('never record requests matching these patterns'),
     maxBodyBytes: z.number().int().nonnegative().default(1024 * 1024).describe('bodies beyond this many bytes are stored truncated and flagged (clients still get everything)'),
-    upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout; clients then get 504'),
+    upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout, e.g. "30s" (default 30 s); clients then get 504'),
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
@@ -133,7 +133,7 @@ const replaySchema = z
     session: z.string().default('latest').describe('recorded session to replay (name, id, or latest)'),
     concurrency: z.number().int().min(1).max(1024).default(8).describe('requests in flight at most'),
     rate: z.number().positive().optional().describe('requests per second at most'),
-    timeout: duration.default(10_000).describe('per-request timeout'),
+    timeout: duration.default(10_000).describe('per-request timeout, e.g. "10s" (default 10 s)'),
     headers: z.record(z.string(), z.string()).default({}).describe('request headers set on every replayed request; ${ENV_VAR} is expanded'),
     out: z.string().default('replay-out').describe('folder for results.db, junit.xml, summary.json, summary.md, report.html'),
     failOn: z.array(failOnToken).default(['regression', 'error']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%'),

@@ -31,13 +31,15 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
   let startedAt = 0;
   let lastPrint = 0;
   let progressShown = false;
+  // While noise is learned, results arrive first as provisional progress, then once more as final.
+  let provisional = false;
 
   function progressLine(): string {
     const elapsed = Math.max(now() - startedAt, 1) / 1000;
     const rate = Math.round(done / elapsed);
     const pct = total > 0 ? ` (${formatPercent(done, total)})` : '';
     const bad = `${plural(regressions, 'regression')}${errors ? `, ${plural(errors, 'error')}` : ''}`;
-    return `replaying ${formatCount(done)}/${formatCount(total)}${pct}  ${formatCount(rate)}/s  ${bad}`;
+    return `replaying ${formatCount(done)}/${formatCount(total)}${pct}  ${formatCount(rate)}/s  ${bad}${provisional ? ' (before noise learning)' : ''}`;
   }
 
   function maybePrint(force: boolean): void {
@@ -52,6 +54,13 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
     }
   }
 
+  function count(result: ReplayResult): void {
+    done++;
+    if (result.verdict === 'regression') regressions++;
+    else if (result.verdict === 'error') errors++;
+    maybePrint(false);
+  }
+
   return {
     name: 'console',
     onRunStart(run, expected) {
@@ -60,11 +69,12 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
       lastPrint = startedAt;
       out(`replayguard: replaying ${plural(expected, 'exchange')} from session "${run.session}" against ${run.target}${run.baseline ? ` (baseline ${run.baseline})` : ''}\n`);
     },
+    onProgress(result: ReplayResult) {
+      provisional = true;
+      count(result);
+    },
     onResult(result: ReplayResult) {
-      done++;
-      if (result.verdict === 'regression') regressions++;
-      else if (result.verdict === 'error') errors++;
-      maybePrint(false);
+      if (!provisional) count(result);
     },
     onRunEnd(summary) {
       if (progressShown) out(`\r${progressLine()}\x1b[K\n`);
@@ -97,7 +107,7 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
     lines.push('');
   }
   if (summary.learnedNoise.length) {
-    lines.push(`Learned noise (shown, not applied to your config):`);
+    lines.push('Learned noise (filtered in this run, not written to your config: `replayguard noise` prints it as a snippet):');
     for (const n of summary.learnedNoise.slice(0, top)) lines.push(`  ${describeLearnedNoise(n)}`);
     if (summary.learnedNoise.length > top) lines.push(`  … and ${formatCount(summary.learnedNoise.length - top)} more`);
     lines.push('');
