@@ -32,7 +32,11 @@ export function expandEnv(value: string, env: Record<string, string | undefined>
 export function createRequestBuilder(options: RequestBuilderOptions): (exchange: Exchange) => OutgoingRequest {
   const overrides = Object.entries(options.headers).map(([k, v]) => [k.toLowerCase(), k, v] as const);
   const overridden = new Set(overrides.map(([lower]) => lower));
+  const encodedMarker = encodeURIComponent(options.redactedMarker);
   return (exchange) => {
+    const url = exchange.request.url;
+    const q = url.indexOf('?');
+    if (q !== -1 && (url.includes(encodedMarker, q) || url.includes(options.redactedMarker, q))) options.onRedacted('query string');
     const headers: HeaderPairs = [];
     for (const [name, value] of exchange.request.headers) {
       const lower = name.toLowerCase();
