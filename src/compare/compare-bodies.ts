@@ -8,6 +8,7 @@ import { decodeBody } from './decode-body.js';
 import type { DecodedBody } from './decode-body.js';
 import { diffJson } from './json-diff.js';
 import type { ArrayAligner } from './noise/matcher.js';
+import { headerValue } from './header-values.js';
 import { diffText } from './text-diff.js';
 
 /** The body stage's output: differences, remarks, and whether they are JSON (noise rules apply). */
@@ -29,6 +30,9 @@ export function compareBodies(
   maxDecodedBytes: number,
   aligners: readonly ArrayAligner[],
 ): BodyComparison {
+  // Fast path, the common case of a replay that passes: the same bytes under the same encoding are
+  // the same body, whatever their kind; no decoding, parsing or diffing needed.
+  if (identicalWire(recorded, candidate)) return { differences: [], notes: [], kind: 'empty' };
   const notes: string[] = [];
   const a = decodeBody(recorded.headers, recorded.body, maxDecodedBytes);
   const b = decodeBody(candidate.headers, candidate.body, maxDecodedBytes);
@@ -55,6 +59,15 @@ export function compareBodies(
 }
 
 const NOT_JSON = Symbol('not json');
+
+function identicalWire(a: ComparableResponse, b: ComparableResponse): boolean {
+  if (a.body.truncated || b.body.truncated) return false;
+  const ba = a.body.bytes ?? EMPTY;
+  const bb = b.body.bytes ?? EMPTY;
+  return ba.length === bb.length && headerValue(a.headers, 'content-encoding') === headerValue(b.headers, 'content-encoding') && ba.equals(bb);
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** The parsed value, `undefined` for an empty body (so JSON vs nothing is a root add/remove), or NOT_JSON. */
 function jsonOrAbsent(c: ClassifiedBody, bytes: Buffer): unknown {

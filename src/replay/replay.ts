@@ -44,7 +44,7 @@ export interface ReplayOutcome {
 }
 
 /** How many results are buffered before one write transaction. */
-const RESULT_BATCH = 200;
+const RESULT_BATCH = 500;
 /** Candidate bodies are read up to this many bytes for comparison (results store them capped lower). */
 const COMPARE_BODY_CAP = 8 * 1024 * 1024;
 

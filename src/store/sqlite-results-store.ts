@@ -81,15 +81,24 @@ function toRun(r: RunRow): RunInfo {
 }
 
 /** Body bytes travel in BLOB columns; the JSON column holds everything else. */
-function stripBody<T extends { body: StoredBody }>(r: T | null): (Omit<T, 'body'> & { body: Omit<StoredBody, 'bytes'> & { hasBytes: boolean } }) | null {
-  if (!r) return null;
-  return { ...r, body: { size: r.body.size, truncated: r.body.truncated, hasBytes: r.body.bytes !== null } };
+/** `recorded`: the bytes equal the recorded body's, stored once (most results of a passing run). */
+type HasBytes = boolean | 'recorded';
+
+function sameBytes(a: Buffer | null | undefined, b: Buffer | null | undefined): boolean {
+  return !!a && !!b && a.length === b.length && a.equals(b);
 }
 
-function withBody<T>(r: (T & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, bytes: Buffer | null): (T & { body: StoredBody }) | null {
+function stripBody<T extends { body: StoredBody }>(r: T | null, recorded?: Buffer | null): (Omit<T, 'body'> & { body: Omit<StoredBody, 'bytes'> & { hasBytes: HasBytes } }) | null {
+  if (!r) return null;
+  const hasBytes: HasBytes = r.body.bytes === null ? false : sameBytes(r.body.bytes, recorded) ? 'recorded' : true;
+  return { ...r, body: { size: r.body.size, truncated: r.body.truncated, hasBytes } };
+}
+
+function withBody<T>(r: (T & { body: { size: number; truncated: boolean; hasBytes: HasBytes } }) | null, bytes: Buffer | null, recorded: Buffer | null = null): (T & { body: StoredBody }) | null {
   if (!r) return null;
   const { hasBytes, ...rest } = r.body;
-  return { ...r, body: { ...rest, bytes: hasBytes ? (bytes ?? Buffer.alloc(0)) : null } };
+  const stored = hasBytes === 'recorded' ? recorded : hasBytes ? bytes : null;
+  return { ...r, body: { ...rest, bytes: hasBytes ? (stored ?? Buffer.alloc(0)) : null } };
 }
 
 export interface NewRun {
@@ -139,12 +148,14 @@ export class SqliteResultsStore {
           ...r,
           request: { ...r.request, body: { size: r.request.body.size, truncated: r.request.body.truncated, hasBytes: r.request.body.bytes !== null } },
           recorded: stripBody(r.recorded),
-          candidate: stripBody(r.candidate),
-          baseline: stripBody(r.baseline),
+          candidate: stripBody(r.candidate, r.recorded?.body.bytes),
+          baseline: stripBody(r.baseline, r.recorded?.body.bytes),
         };
         insert.run(
           r.runId, r.exchangeId, r.seq, r.method, r.url, r.route, r.verdict, JSON.stringify(data),
-          r.request.body.bytes, r.recorded?.body.bytes ?? null, r.candidate?.body.bytes ?? null, r.baseline?.body.bytes ?? null,
+          r.request.body.bytes, r.recorded?.body.bytes ?? null,
+          data.candidate?.body.hasBytes === true ? r.candidate!.body.bytes : null,
+          data.baseline?.body.hasBytes === true ? r.baseline!.body.bytes : null,
         );
       }
     })();
@@ -190,11 +201,14 @@ export class SqliteResultsStore {
 
   /** Results of a run in exchange order, paged so memory stays flat. */
   *iterate(runId: number, batchSize = 256): Generator<ReplayResult> {
-    const page = this.db.prepare('SELECT * FROM results WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?');
-    let after = 0;
+    // Results are inserted as exchanges finish (concurrently, so out of order); keyset pagination on
+    // (seq, id) gives them back in recorded order, over the results_by_run index.
+    const page = this.db.prepare('SELECT * FROM results WHERE run_id = ? AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id LIMIT ?');
+    let after = { seq: Number.MIN_SAFE_INTEGER, id: 0 };
     for (;;) {
-      const rows = page.all(runId, after, batchSize) as Array<{
+      const rows = page.all(runId, after.seq, after.seq, after.id, batchSize) as Array<{
         id: number;
+        seq: number;
         data: string;
         req_body: Buffer | null;
         recorded_body: Buffer | null;
@@ -210,12 +224,13 @@ export class SqliteResultsStore {
           ...d,
           request: { ...d.request, body: { size: reqBody.size, truncated: reqBody.truncated, bytes: reqBody.hasBytes ? (row.req_body ?? Buffer.alloc(0)) : null } },
           recorded: withBody(d.recorded as unknown as (RecordedResponse & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, row.recorded_body),
-          candidate: withBody(d.candidate as unknown as (ObservedResponse & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, row.candidate_body),
-          baseline: withBody(d.baseline as unknown as (ObservedResponse & { body: { size: number; truncated: boolean; hasBytes: boolean } }) | null, row.baseline_body),
+          candidate: withBody(d.candidate as unknown as (ObservedResponse & { body: { size: number; truncated: boolean; hasBytes: HasBytes } }) | null, row.candidate_body, row.recorded_body),
+          baseline: withBody(d.baseline as unknown as (ObservedResponse & { body: { size: number; truncated: boolean; hasBytes: HasBytes } }) | null, row.baseline_body, row.recorded_body),
         };
       }
       if (rows.length < batchSize) return;
-      after = rows[rows.length - 1]!.id;
+      const last = rows[rows.length - 1]!;
+      after = { seq: last.seq, id: last.id };
     }
   }
 

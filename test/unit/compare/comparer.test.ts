@@ -70,11 +70,31 @@ describe('encoded bodies', () => {
   it('a compression bomb is compared by its capped prefix, with a note on each side', () => {
     const bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024));
     const c = createComparer(config({ maxDecodedBytes: 1024 * 1024 }));
-    const bombResponse = response(bomb, { headers: [['content-type', 'application/octet-stream'], ['content-encoding', 'gzip']] });
-    const result = c.compare(bombResponse, bombResponse, ctx);
+    const headers: Array<[string, string]> = [['content-type', 'application/octet-stream'], ['content-encoding', 'gzip']];
+    // A second bomb that differs only past the cap: different wire bytes, so both are really decoded.
+    const other = zlib.gzipSync(Buffer.concat([Buffer.alloc(50 * 1024 * 1024), Buffer.from('tail')]));
+    const result = c.compare(response(bomb, { headers }), response(other, { headers }), ctx);
     expect(result.verdict).toBe('pass');
     expect(result.notes).toHaveLength(2);
     for (const note of result.notes) expect(note).toMatch(/exceeds 1048576 bytes; compared the first \d+ bytes only/);
+  });
+});
+
+describe('identical wire bytes', () => {
+  it('are equal without decoding: a bomb against itself costs nothing and notes nothing', () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024));
+    const c = createComparer(config({ maxDecodedBytes: 1024 * 1024 }));
+    const r = response(bomb, { headers: [['content-type', 'application/json'], ['content-encoding', 'gzip']] });
+    expect(c.compare(r, r, ctx)).toMatchObject({ verdict: 'pass', differences: [], notes: [] });
+  });
+
+  it('under different encodings are still decoded and compared', () => {
+    const body = Buffer.from('{"a":1}');
+    const c = createComparer(config({}));
+    const gz = response(zlib.gzipSync(body), { headers: [['content-type', 'application/json'], ['content-encoding', 'gzip']] });
+    const changed = response(Buffer.from('{"a":2}'), { headers: [['content-type', 'application/json']] });
+    expect(c.compare(gz, response(body, { headers: [['content-type', 'application/json']] }), ctx).verdict).toBe('pass');
+    expect(c.compare(gz, changed, ctx).verdict).toBe('regression');
   });
 });
 
