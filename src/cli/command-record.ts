@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { startRecorder } from '../record/recorder.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
@@ -44,7 +45,8 @@ export function registerRecord(program: Command, io: CliIo): void {
           maxBodyBytes: flags.maxBodyBytes,
         },
       });
-      const recorder = await startRecorder({ config, log: (line) => io.err(line) });
+      // Relative paths are relative to the CLI's working directory, as `ls` reads them.
+      const recorder = await startRecorder({ config: { ...config, db: path.resolve(io.cwd, config.db) }, log: (line) => io.err(line) });
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string): void => {

@@ -100,6 +100,21 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   app.get(`${adminPrefix}/health`, async () => ({ status: 'ok', upstream }));
   app.get(`${adminPrefix}/stats`, async () => deps.stats());
 
+  // Shutdown must not wait on keep-alive clients: once closing, every response ends its connection,
+  // and connections that fall idle are closed as they do (closeIdleConnections never touches one
+  // with a request in flight), so `close()` resolves once the in-flight requests are answered.
+  let closing = false;
+  let reaper: NodeJS.Timeout | null = null;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    if (reaper) clearInterval(reaper);
+    done();
+  });
+
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw.url ?? '';
     // Absolute-form targets (`GET http://elsewhere/`) would make this an open proxy: refuse them.
@@ -146,6 +161,11 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
         });
       }
     }
+    // The upstream's connection headers describe the proxy-to-upstream hop, not the client's; left
+    // in, its `connection: keep-alive` would override the `connection: close` a closing server sends.
+    reply.removeHeader('keep-alive');
+    if (closing) reply.header('connection', 'close');
+    else if (String(reply.getHeader('connection') ?? '').toLowerCase() !== 'close') reply.removeHeader('connection');
     void reply.send(res.stream);
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Exchange, ExchangeFailure, HeaderPairs, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
@@ -60,7 +61,29 @@ export const recordingMigrations: Migration[] = [
       db.exec('CREATE INDEX exchanges_by_route ON exchanges (session_id, method, route);');
     },
   },
+  {
+    version: 3,
+    description: 'content-addressed bodies: identical bodies stored once',
+    up: `
+      CREATE TABLE bodies (hash BLOB PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
+      ALTER TABLE exchanges ADD COLUMN req_body_hash BLOB;
+      ALTER TABLE exchanges ADD COLUMN res_body_hash BLOB;`,
+  },
 ];
+
+/**
+ * Bodies at least this large are stored once per distinct content (sha256), and exchanges refer to
+ * them: a list endpoint answering the same 64 KB a thousand times costs 64 KB, not 64 MB. Smaller
+ * bodies stay inline, where a hash and an index lookup would cost more than they save.
+ */
+export const DEDUPE_MIN_BYTES = 1024;
+
+const EXCHANGE_COLUMNS = `e.id, e.session_id, e.seq, e.started_at, e.upstream, e.method, e.url, e.route, e.req_headers,
+  coalesce(e.req_body, rb.bytes) AS req_body, e.req_body_size, e.req_body_truncated, e.status, e.res_headers,
+  coalesce(e.res_body, sb.bytes) AS res_body, e.res_body_size, e.res_body_truncated, e.ttfb_ms, e.total_ms, e.failure
+  FROM exchanges e
+  LEFT JOIN bodies rb ON rb.hash = e.req_body_hash
+  LEFT JOIN bodies sb ON sb.hash = e.res_body_hash`;
 
 interface ExchangeRow {
   id: number;
@@ -141,6 +164,7 @@ export class SqliteRecordingStore implements RecordingStore {
   private readonly stmts: {
     insert?: Statement;
     nextSeq?: Statement;
+    insertBody?: Statement;
   } = {};
 
   constructor(file: string, options: SqliteRecordingStoreOptions = {}) {
@@ -178,8 +202,17 @@ export class SqliteRecordingStore implements RecordingStore {
     this.stmts.insert ??= this.db.prepare(`
       INSERT INTO exchanges (session_id, seq, started_at, upstream, method, url, route, req_headers, req_body,
         req_body_size, req_body_truncated, status, res_headers, res_body, res_body_size, res_body_truncated,
-        ttfb_ms, total_ms, failure)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        ttfb_ms, total_ms, failure, req_body_hash, res_body_hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.stmts.insertBody ??= this.db.prepare('INSERT OR IGNORE INTO bodies (hash, bytes) VALUES (?, ?)');
+    const insertBody = this.stmts.insertBody;
+    /** [inline bytes, hash]: one of them is null. */
+    const place = (bytes: Buffer | null | undefined): [Buffer | null, Buffer | null] => {
+      if (!bytes || bytes.length < DEDUPE_MIN_BYTES) return [bytes ?? null, null];
+      const hash = createHash('sha256').update(bytes).digest();
+      insertBody.run(hash, bytes);
+      return [null, hash];
+    };
     this.stmts.nextSeq ??= this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM exchanges WHERE session_id = ?');
     const insert = this.stmts.insert;
     const nextSeq = this.stmts.nextSeq;
@@ -188,13 +221,15 @@ export class SqliteRecordingStore implements RecordingStore {
       for (const e of exchanges) {
         const seq = e.seq ?? (nextSeq.get(sessionId) as { seq: number }).seq;
         const res = e.response;
+        const [reqBody, reqHash] = place(e.request.body.bytes);
+        const [resBody, resHash] = place(res?.body.bytes);
         const info = insert.run(
           sessionId, seq, e.startedAt, e.upstream, e.request.method, e.request.url,
-          e.route ?? this.templater.templateOf(e.request.url), JSON.stringify(e.request.headers), e.request.body.bytes,
+          e.route ?? this.templater.templateOf(e.request.url), JSON.stringify(e.request.headers), reqBody,
           e.request.body.size, e.request.body.truncated ? 1 : 0,
-          res?.status ?? null, res ? JSON.stringify(res.headers) : null, res?.body.bytes ?? null,
+          res?.status ?? null, res ? JSON.stringify(res.headers) : null, resBody,
           res?.body.size ?? null, res ? (res.body.truncated ? 1 : 0) : null,
-          e.timing.ttfbMs, e.timing.totalMs, e.failure ? JSON.stringify(e.failure) : null,
+          e.timing.ttfbMs, e.timing.totalMs, e.failure ? JSON.stringify(e.failure) : null, reqHash, resHash,
         );
         ids.push(Number(info.lastInsertRowid));
       }
@@ -220,7 +255,7 @@ export class SqliteRecordingStore implements RecordingStore {
   async *iterate(sessionId: number, options: { afterSeq?: number; batchSize?: number } = {}): AsyncIterable<Exchange> {
     // Keyset pagination instead of one long-lived cursor: the connection stays free between pages
     // and memory is bounded by one page whatever the session size.
-    const page = this.db.prepare('SELECT * FROM exchanges WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    const page = this.db.prepare(`SELECT ${EXCHANGE_COLUMNS} WHERE e.session_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`);
     const batch = options.batchSize ?? 256;
     let after = options.afterSeq ?? 0;
     for (;;) {
@@ -239,7 +274,7 @@ export class SqliteRecordingStore implements RecordingStore {
     const rows = this.db
       .prepare(
         `SELECT s.*, count(e.id) AS exchanges, coalesce(sum(e.failure IS NOT NULL), 0) AS failures,
-           coalesce(sum(coalesce(length(e.req_body), 0) + coalesce(length(e.res_body), 0)), 0) AS bytes
+           coalesce(sum(e.req_body_size + coalesce(e.res_body_size, 0)), 0) AS bytes
          FROM sessions s LEFT JOIN exchanges e ON e.session_id = s.id
          GROUP BY s.id ORDER BY s.started_at, s.id`,
       )
@@ -252,7 +287,7 @@ export class SqliteRecordingStore implements RecordingStore {
     const rows = this.db
       .prepare(
         `SELECT session_id, method, route, count(*) AS exchanges, coalesce(sum(failure IS NOT NULL), 0) AS failures,
-           coalesce(sum(coalesce(length(req_body), 0) + coalesce(length(res_body), 0)), 0) AS bytes
+           coalesce(sum(req_body_size + coalesce(res_body_size, 0)), 0) AS bytes
          FROM exchanges ${where} GROUP BY session_id, method, route ORDER BY session_id, route, method`,
       )
       .all(...(sessionId === undefined ? [] : [sessionId])) as Array<{ session_id: number; method: string; route: string; exchanges: number; failures: number; bytes: number }>;
