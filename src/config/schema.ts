@@ -148,7 +148,7 @@ const noiseSchema = z
     learn: z.boolean().default(true).describe('learn noise from --baseline or --repeat'),
     relativeThreshold: z.number().min(0).max(1).default(0.2).describe('(raw−noise)/(raw+noise) above this is a regression'),
     absoluteThreshold: z.number().min(0).max(1).default(0.0003).describe('(raw−noise)/total above this is a regression'),
-    headers: z.boolean().default(true).describe('while learning, compare every response header (not only compare.headers) and learn which ones vary (date, etag, x-request-id …)'),
+    headers: z.boolean().default(true).describe('while learning from a baseline, compare every response header (not only compare.headers) and learn which ones vary (date, etag, x-request-id …)'),
   })
   .strict();
 

@@ -301,7 +301,17 @@ export class SqliteRecordingStore implements RecordingStore {
 
   async close(): Promise<void> {
     if (this.db.open) {
-      if (!this.db.readonly) this.checkpoint('TRUNCATE');
+      if (!this.db.readonly) {
+        this.checkpoint('TRUNCATE');
+        // Leave the file in rollback-journal mode: a read-only reader (replay, ls, a read-only mount)
+        // then needs no -wal/-shm beside it and creates none. The next writer switches back to WAL.
+        // Fails harmlessly while another connection still has the file open.
+        try {
+          this.db.pragma('journal_mode = DELETE');
+        } catch {
+          // another process is reading or writing: it keeps WAL, which is fine
+        }
+      }
       this.db.close();
     }
   }

@@ -193,12 +193,9 @@ describe('replay against a candidate with planted changes (issue 3)', () => {
     expect(readFileSync(`${run.outDir}/summary.md`, 'utf8')).toContain(String(Object.keys(PLANTED).length));
   });
 
-  // Known bug outside src/replay (reported): opening the WAL-mode recordings read-only
-  // (src/store/sqlite-open.ts) makes SQLite create `<db>-shm` (32 KiB) and an empty `<db>-wal`, and a
-  // read-only connection cannot remove them on close. The database bytes stay the same, but the
-  // recordings folder is modified, and a recordings file on a read-only mount cannot be replayed.
-  // `it.fails` keeps this visible: it turns red the day the store stops creating them.
-  it.fails('creates no -wal/-shm next to the recordings', async () => {
+  // A recorder leaves its file in rollback-journal mode on close, so a read-only replay (or a
+  // read-only mount) needs no -wal/-shm and creates none: the recordings folder stays untouched.
+  it('creates no -wal/-shm next to the recordings', async () => {
     const recorded = await startServer(plantedApi('recorded'));
     const { dbFile } = await recordSession(recorded.url, gets('/same'));
     expect(existsSync(`${dbFile}-wal`)).toBe(false);

@@ -64,11 +64,16 @@ describe('SqliteRecordingStore on disk', () => {
     expect(modeOf(file).toString(8)).toBe('600');
   });
 
-  it('uses WAL journaling and records its schema version and application id', async () => {
+  it('writes in WAL mode, leaves the file in rollback mode when closed, and records its schema version and application id', async () => {
     const file = path.join(tempDir(), 'rec.db');
-    await new SqliteRecordingStore(file).close();
+    const store = new SqliteRecordingStore(file);
+    const probe = new Database(file, { readonly: true });
+    expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
+    probe.close();
+    await store.close();
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Closed: readers need no -wal/-shm (read-only mounts, replay leaving the folder untouched).
+    expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(db.pragma('application_id', { simple: true })).toBe(RECORDINGS_APPLICATION_ID);
     db.close();
