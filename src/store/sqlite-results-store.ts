@@ -81,6 +81,16 @@ function toRun(r: RunRow): RunInfo {
 }
 
 /** Body bytes travel in BLOB columns; the JSON column holds everything else. */
+function slimBody(b: StoredBody): { size: number; truncated: boolean; hasBytes: false } {
+  return { size: b.size, truncated: b.truncated, hasBytes: false };
+}
+
+/** A passing result without headers and bodies (see `append`). */
+function slimPass(r: ReplayResult): unknown {
+  const slim = <T extends { headers: unknown; body: StoredBody }>(x: T | null) => (x ? { ...x, headers: [], body: slimBody(x.body) } : null);
+  return { ...r, request: { ...r.request, headers: [], body: slimBody(r.request.body) }, recorded: slim(r.recorded), candidate: slim(r.candidate), baseline: slim(r.baseline) };
+}
+
 /** `recorded`: the bytes equal the recorded body's, stored once (most results of a passing run). */
 type HasBytes = boolean | 'recorded';
 
@@ -144,6 +154,13 @@ export class SqliteResultsStore {
     const insert = this.insert;
     this.db.transaction(() => {
       for (const r of results) {
+        if (r.verdict === 'pass') {
+          // A passing result says nothing its recording does not: keep status, sizes and timings, and
+          // leave headers and bodies to the recordings database (exchange_id). Most results of a healthy
+          // run are passes, so this is most of the write volume saved.
+          insert.run(r.runId, r.exchangeId, r.seq, r.method, r.url, r.route, r.verdict, JSON.stringify(slimPass(r)), null, null, null, null);
+          continue;
+        }
         const data = {
           ...r,
           request: { ...r.request, body: { size: r.request.body.size, truncated: r.request.body.truncated, hasBytes: r.request.body.bytes !== null } },
