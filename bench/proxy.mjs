@@ -159,10 +159,16 @@ function countStored(config, p) {
     const db = new Database(p.info.db, { readonly: true });
     const rows = db
       .prepare(
+        // Bodies of 1 KiB and more live once in the bodies table (content-addressed), referenced by hash.
         `SELECT url, count(*) AS n, sum(failure IS NULL) AS ok,
-           sum(CASE WHEN failure IS NULL AND (res_body IS NULL OR length(res_body) <> res_body_size
-                 OR (method = 'POST' AND req_body IS NOT res_body)) THEN 1 ELSE 0 END) AS bad
-         FROM exchanges GROUP BY url`,
+           sum(CASE WHEN failure IS NULL AND (res IS NULL OR length(res) <> res_body_size
+                 OR (method = 'POST' AND req IS NOT res)) THEN 1 ELSE 0 END) AS bad
+         FROM (SELECT e.url, e.method, e.failure, e.res_body_size,
+                 coalesce(e.req_body, rb.bytes) AS req, coalesce(e.res_body, sb.bytes) AS res
+               FROM exchanges e
+               LEFT JOIN bodies rb ON rb.hash = e.req_body_hash
+               LEFT JOIN bodies sb ON sb.hash = e.res_body_hash)
+         GROUP BY url`,
       )
       .all();
     const dropped = db.prepare('SELECT coalesce(sum(dropped), 0) AS d FROM sessions').get().d;

@@ -99,12 +99,12 @@ const recordSchema = z
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
-        maxBytes: z.number().int().positive().default(32 * 1024 * 1024).describe('captures waiting to be written; beyond it they are dropped and counted'),
+        maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('captures waiting to be written; beyond it they are dropped and counted'),
         flushMs: z.number().int().positive().default(20).describe('how often queued captures are sent to the writer'),
         batchSize: z.number().int().positive().default(256).describe('captures per write transaction at most'),
       })
       .strict()
-      .default({ maxBytes: 32 * 1024 * 1024, flushMs: 20, batchSize: 256 }),
+      .default({ maxBytes: 16 * 1024 * 1024, flushMs: 20, batchSize: 256 }),
   })
   .strict();
 

@@ -22,6 +22,11 @@ export interface CaptureWriterStats {
 
 /** Per-capture bookkeeping overhead (headers, URL, object) added to body bytes when bounding memory. */
 const OVERHEAD_BYTES = 512;
+/**
+ * A batch is sent once it holds this many bytes, whatever its count: packing copies every body once on
+ * the event loop, and 256 × 64 KB in one go would stall it for milliseconds.
+ */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 function spawnWriter(init: WriterInit): Worker {
   const here = import.meta.url;
@@ -95,7 +100,7 @@ export class CaptureWriter {
     this.queue.push(exchange);
     this.queueBytes += bytes;
     this.pendingBytes += bytes;
-    if (this.queue.length >= this.options.batchSize) this.flush();
+    if (this.queue.length >= this.options.batchSize || this.queueBytes >= MAX_BATCH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
     return true;
   }

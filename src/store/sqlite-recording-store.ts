@@ -72,11 +72,11 @@ export const recordingMigrations: Migration[] = [
 ];
 
 /**
- * Bodies at least this large are stored once per distinct content (sha256), and exchanges refer to
+ * Bodies at least this large (4 KiB) are stored once per distinct content (sha256), and exchanges refer to
  * them: a list endpoint answering the same 64 KB a thousand times costs 64 KB, not 64 MB. Smaller
  * bodies stay inline, where a hash and an index lookup would cost more than they save.
  */
-export const DEDUPE_MIN_BYTES = 1024;
+export const DEDUPE_MIN_BYTES = 4096;
 
 const EXCHANGE_COLUMNS = `e.id, e.session_id, e.seq, e.started_at, e.upstream, e.method, e.url, e.route, e.req_headers,
   coalesce(e.req_body, rb.bytes) AS req_body, e.req_body_size, e.req_body_truncated, e.status, e.res_headers,

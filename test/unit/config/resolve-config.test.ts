@@ -41,7 +41,7 @@ describe('resolveConfig', () => {
       maxBodyBytes: 1024 * 1024,
       upstreamTimeout: 30_000,
       adminPrefix: '/__replayguard',
-      queue: { maxBytes: 32 * 1024 * 1024, flushMs: 20, batchSize: 256 },
+      queue: { maxBytes: 16 * 1024 * 1024, flushMs: 20, batchSize: 256 },
     });
     expect(config.record.upstream).toBeUndefined();
     expect(config.record.session).toBeUndefined();
