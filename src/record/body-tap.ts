@@ -10,8 +10,18 @@ export class BodyTap {
   private chunks: Buffer[] = [];
   private kept = 0;
   private seen = 0;
+  /** With a known length, chunks are copied into one buffer as they pass and not retained. */
+  private target: Buffer | null = null;
 
-  constructor(private readonly cap: number) {}
+  /** @param expectedLength the content-length, when the message declares one */
+  constructor(
+    private readonly cap: number,
+    expectedLength?: number,
+  ) {
+    if (expectedLength !== undefined && expectedLength > 0 && Number.isSafeInteger(expectedLength)) {
+      this.target = Buffer.allocUnsafe(Math.min(cap, expectedLength));
+    }
+  }
 
   /**
    * Start observing. The stream is paused first so the added 'data' listener does not switch it to
@@ -30,7 +40,13 @@ export class BodyTap {
     if (this.kept < this.cap) {
       const room = this.cap - this.kept;
       const part = buf.length <= room ? buf : buf.subarray(0, room);
-      this.chunks.push(part);
+      if (this.target && this.kept + part.length <= this.target.length) part.copy(this.target, this.kept);
+      else {
+        // More bytes than declared (or no declaration): fall back to keeping chunks.
+        if (this.target) this.chunks.push(this.target.subarray(0, this.kept));
+        this.target = null;
+        this.chunks.push(part);
+      }
       this.kept += part.length;
     }
   }
@@ -41,7 +57,7 @@ export class BodyTap {
 
   result(): StoredBody {
     if (this.seen === 0) return { bytes: null, size: 0, truncated: false };
-    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept);
+    const bytes = this.target ? this.target.subarray(0, this.kept) : this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept);
     return { bytes, size: this.seen, truncated: this.kept < this.seen };
   }
 }

@@ -34,10 +34,15 @@ export function bodyBytesOf(e: NewExchange): number {
   return (e.request.body.bytes?.length ?? 0) + (e.response?.body.bytes?.length ?? 0);
 }
 
-export function packBatch(exchanges: readonly NewExchange[], dropped: number, bytes: number): PackedBatch {
+/**
+ * `take(size)` supplies the buffer (at least `size` bytes): the writer hands batch buffers back once
+ * written, so the recorder reuses a few instead of allocating one per batch, which V8 would reclaim
+ * only lazily as external memory.
+ */
+export function packBatch(exchanges: readonly NewExchange[], dropped: number, bytes: number, take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n)): PackedBatch {
   let total = 0;
   for (const e of exchanges) total += bodyBytesOf(e);
-  const bodies = new ArrayBuffer(total);
+  const bodies = take(total);
   const view = new Uint8Array(bodies);
   let at = 0;
   const ref = (b: StoredBody): BodyRef => {
@@ -57,6 +62,7 @@ export function packBatch(exchanges: readonly NewExchange[], dropped: number, by
 }
 
 export function unpackBatch(batch: PackedBatch): NewExchange[] {
+  // A view, not a copy: the bodies are read (bound into SQLite) before the buffer goes back.
   const all = Buffer.from(batch.bodies);
   const body = (r: BodyRef): StoredBody => ({
     bytes: r.none ? null : all.subarray(r.offset, r.offset + r.length),

@@ -27,6 +27,9 @@ const OVERHEAD_BYTES = 512;
  * the event loop, and 256 × 64 KB in one go would stall it for milliseconds.
  */
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** Pooled batch buffers: room for a full batch plus one more body of up to 1 MiB. */
+const POOLED_BUFFER_BYTES = 2 * MAX_BATCH_BYTES;
+const POOL_SIZE = 4;
 
 function spawnWriter(init: WriterInit): Worker {
   const here = import.meta.url;
@@ -59,6 +62,9 @@ export class CaptureWriter {
   private warned = new Set<string>();
   private readyPromise: Promise<SessionInfo>;
   private closedPromise: Promise<void> | null = null;
+  private readonly pool: ArrayBuffer[] = [];
+  private readonly take = (size: number): ArrayBuffer =>
+    size <= POOLED_BUFFER_BYTES ? (this.pool.pop() ?? new ArrayBuffer(POOLED_BUFFER_BYTES)) : new ArrayBuffer(size);
 
   constructor(private readonly options: CaptureWriterOptions) {
     this.worker = spawnWriter({
@@ -112,7 +118,7 @@ export class CaptureWriter {
       this.timer = null;
     }
     if (this.queue.length === 0 && this.droppedSinceFlush === 0) return;
-    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes);
+    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes, this.take);
     this.queue = [];
     this.queueBytes = 0;
     this.droppedSinceFlush = 0;
@@ -152,6 +158,7 @@ export class CaptureWriter {
 
   private onMessage(m: FromWriter): void {
     if (m.type !== 'ack') return;
+    if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;
     this.pendingBytes -= m.bytes;
     this.totals.written += m.written;

@@ -71,6 +71,12 @@ export function failureOf(error: unknown): { failure: ExchangeFailure; status: 5
   return { failure: { kind: 'error', code, message }, status: 502 };
 }
 
+function declaredLength(v: string | string[] | undefined): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 /** Streams that never end are passed through but not recorded (a capture would never finish). */
 function isEndlessStream(headers: IncomingHttpHeaders | Record<string, unknown>): boolean {
   const type = String(headers['content-type'] ?? '');
@@ -98,7 +104,11 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
 
   const adminPrefix = record.adminPrefix;
   app.get(`${adminPrefix}/health`, async () => ({ status: 'ok', upstream }));
-  app.get(`${adminPrefix}/stats`, async () => deps.stats());
+  app.get(`${adminPrefix}/stats`, async () => {
+    const m = process.memoryUsage();
+    const mb = (n: number): number => Math.round(n / 1048576);
+    return { ...deps.stats(), memoryMB: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) } };
+  });
 
   // Shutdown must not wait on keep-alive clients: once closing, every response ends its connection,
   // and connections that fall idle are closed as they do (closeIdleConnections never touches one
@@ -133,7 +143,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       seq: ++seq,
       startedAt: Date.now(),
       t0: now(),
-      reqTap: new BodyTap(record.maxBodyBytes).attach(request.raw),
+      reqTap: new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw),
       resTap: null,
       status: null,
       resHeaders: [],
@@ -155,7 +165,10 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       state.resHeaders = pairsFromObject(res.headers);
       if (isEndlessStream(res.headers)) request.rgCapture = null;
       else {
-        state.resTap = new BodyTap(record.maxBodyBytes).attach(res.stream);
+        state.resTap = new BodyTap(
+          record.maxBodyBytes,
+          request.raw.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304 ? undefined : declaredLength(res.headers['content-length']),
+        ).attach(res.stream);
         res.stream.once('error', (e) => {
           state.failure ??= failureOf(e).failure;
         });

@@ -23,5 +23,5 @@ export interface SerializedError {
 export type FromWriter =
   | { type: 'ready'; session: SessionInfo }
   | { type: 'fatal'; error: SerializedError }
-  | { type: 'ack'; bytes: number; written: number; failed: number; error?: string }
+  | { type: 'ack'; bytes: number; written: number; failed: number; error?: string; /** the batch buffer, handed back for reuse */ buffer: ArrayBuffer }
   | { type: 'closed' };

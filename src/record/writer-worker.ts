@@ -48,7 +48,9 @@ port.on('message', (msg: ToWriter) => {
     } catch {
       // counting is best effort when the disk itself fails
     }
-    send({ type: 'ack', bytes: batch.bytes, written, failed, ...(error ? { error } : {}) });
+    // Everything was bound into SQLite (which copies): the buffer goes back to the recorder for reuse.
+    const ack: FromWriter = { type: 'ack', bytes: batch.bytes, written, failed, buffer: batch.bodies, ...(error ? { error } : {}) };
+    port.postMessage(ack, [batch.bodies]);
   } else if (msg.type === 'close') {
     void store
       .endSession(sessionId, msg.endedAt)

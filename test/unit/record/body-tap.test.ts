@@ -85,3 +85,32 @@ describe('BodyTap', () => {
     expect(tap.result().bytes!.equals(Buffer.concat(got))).toBe(true);
   });
 });
+
+describe('BodyTap with a declared content-length', () => {
+  const chunks = ['hello ', 'wide ', 'world'].map((s) => Buffer.from(s));
+  const whole = Buffer.concat(chunks);
+  const feed = (tap: BodyTap): BodyTap => {
+    for (const c of chunks) tap.observe(c);
+    return tap;
+  };
+
+  it.each([
+    ['exact', whole.length, 1024, whole, false],
+    ['declared larger than sent', whole.length + 10, 1024, whole, false],
+    ['declared smaller than sent (falls back to chunks)', 3, 1024, whole, false],
+    ['capped below the declared length', whole.length, 8, whole.subarray(0, 8), true],
+  ] as const)('%s', (_name, declared, cap, expected, truncated) => {
+    const r = feed(new BodyTap(cap, declared)).result();
+    expect(r.bytes?.equals(expected)).toBe(true);
+    expect(r.size).toBe(whole.length);
+    expect(r.truncated).toBe(truncated);
+  });
+
+  it('does not keep references to the chunks it copied', () => {
+    const chunk = Buffer.from('abc');
+    const tap = new BodyTap(1024, 3);
+    tap.observe(chunk);
+    chunk.fill(0);
+    expect(tap.result().bytes?.toString()).toBe('abc');
+  });
+});
