@@ -57,8 +57,12 @@ export class CaptureWriter {
   private totals = { written: 0, dropped: 0 };
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
+  /** Captures inside the batches sent and not yet acknowledged. */
+  private inFlightItems = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** The writer thread has exited (crashed, or closed): nothing more can be written. */
+  private dead = false;
   private warned = new Set<string>();
   private readyPromise: Promise<SessionInfo>;
   private closedPromise: Promise<void> | null = null;
@@ -86,8 +90,17 @@ export class CaptureWriter {
       this.worker.once('exit', (code) => reject(new Error(`writer thread exited with code ${code} before it was ready`)));
     });
     this.worker.on('message', (m: FromWriter) => this.onMessage(m));
-    // The proxy must outlive a crashed writer: later captures are dropped and counted.
+    // The proxy must outlive a crashed writer: later captures are dropped and counted, and nobody
+    // waits for acknowledgements that will never come.
     this.worker.on('error', (e) => this.warn(`recording writer failed: ${e.message}; captures are being dropped`));
+    this.worker.once('exit', () => {
+      this.dead = true;
+      this.totals.dropped += this.queue.length + this.inFlightItems;
+      this.inFlightItems = 0;
+      this.queue = [];
+      this.inFlight = 0;
+      this.wakeIdle();
+    });
   }
 
   /** Resolves with the session once the database is open and migrated. */
@@ -97,10 +110,10 @@ export class CaptureWriter {
 
   enqueue(exchange: NewExchange): boolean {
     const bytes = bodyBytesOf(exchange) + OVERHEAD_BYTES;
-    if (this.closed || this.pendingBytes + bytes > this.options.maxQueueBytes) {
+    if (this.closed || this.dead || this.pendingBytes + bytes > this.options.maxQueueBytes) {
       this.droppedSinceFlush++;
       this.totals.dropped++;
-      if (!this.closed) this.warn('recording storage is falling behind: captures are being dropped (counted in `replayguard ls`)');
+      if (!this.closed && !this.dead) this.warn('recording storage is falling behind: captures are being dropped (counted in `replayguard ls`)');
       return false;
     }
     this.queue.push(exchange);
@@ -118,11 +131,18 @@ export class CaptureWriter {
       this.timer = null;
     }
     if (this.queue.length === 0 && this.droppedSinceFlush === 0) return;
+    if (this.dead) {
+      this.totals.dropped += this.queue.length;
+      this.queue = [];
+      this.queueBytes = 0;
+      return;
+    }
     const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes, this.take);
     this.queue = [];
     this.queueBytes = 0;
     this.droppedSinceFlush = 0;
     this.inFlight++;
+    this.inFlightItems += batch.items.length;
     const msg: ToWriter = { type: 'batch', batch };
     this.worker.postMessage(msg, [batch.bodies]);
   }
@@ -143,6 +163,7 @@ export class CaptureWriter {
     this.closedPromise ??= (async () => {
       await this.drain();
       this.closed = true;
+      if (this.dead) return;
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
         this.worker.once('exit', done);
@@ -160,15 +181,18 @@ export class CaptureWriter {
     if (m.type !== 'ack') return;
     if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;
+    this.inFlightItems -= m.written + m.failed;
     this.pendingBytes -= m.bytes;
     this.totals.written += m.written;
     this.totals.dropped += m.failed;
     if (m.error) this.warn(`recording write failed (${m.error}); ${m.failed} captures lost and counted`);
-    if (this.inFlight === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    if (this.inFlight === 0) this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private warn(message: string): void {
