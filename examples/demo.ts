@@ -24,13 +24,13 @@ function trafficPlan(): Array<{ method: string; path: string; body?: unknown }> 
   for (let page = 1; page <= 4; page++) plan.push({ method: 'GET', path: `/api/users?page=${page}` });
   for (let id = 1; id <= 12; id++) plan.push({ method: 'GET', path: `/api/users/${id}` });
   plan.push({ method: 'GET', path: '/api/users/9999' });
-  for (const category of ['tools', 'garden', 'kitchen']) plan.push({ method: 'GET', path: `/api/products?category=${category}` });
+  for (const category of ['books', 'audio', 'kitchen']) plan.push({ method: 'GET', path: `/api/products?category=${category}` });
   for (const q of ['hammer', 'rake', 'pan', 'saw', 'hose', 'pot', 'drill', 'spade']) plan.push({ method: 'GET', path: `/api/search?q=${q}` });
   plan.push({ method: 'GET', path: '/api/report.txt' });
   for (let id = 1; id <= 3; id++) plan.push({ method: 'GET', path: `/api/avatar/${id}.png` });
   plan.push({ method: 'GET', path: '/api/error' });
   plan.push({ method: 'GET', path: '/old-home' });
-  plan.push({ method: 'POST', path: '/api/orders', body: { userId: 3, items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-4', qty: 1 }] } });
+  plan.push({ method: 'POST', path: '/api/orders', body: { userId: 3, items: [{ sku: 'BK-001', qty: 2 }, { sku: 'AU-001', qty: 1 }] } });
   plan.push({ method: 'POST', path: '/api/orders', body: { userId: 0, items: [] } });
   plan.push({ method: 'GET', path: '/health' });
   return plan;
@@ -65,7 +65,12 @@ async function main(): Promise<void> {
         },
         body: step.body ? JSON.stringify(step.body) : undefined,
       });
-      await res.arrayBuffer();
+      const text = await res.text();
+      // Read back what was just created: the replay carries the candidate's own new id into this GET.
+      if (step.method === 'POST' && res.status === 201) {
+        const { id } = JSON.parse(text) as { id: string };
+        await (await fetch(`${recorder.url}/api/orders/${id}`, { headers: { authorization: 'Bearer demo-secret-token' } })).arrayBuffer();
+      }
     }
     await recorder.close();
     const stats = recorder.stats();

@@ -139,6 +139,7 @@ const replaySchema = z
     failOn: z.array(failOnToken).default(['regression', 'error']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%'),
     repeat: z.number().int().min(1).max(5).default(1).describe('send each exchange this many times to the target; values that differ between the repeats are noise'),
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
+    stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
   })
   .strict();

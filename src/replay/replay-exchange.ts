@@ -1,6 +1,8 @@
 import type { Comparer } from '../compare/index.js';
 import type { Difference, Exchange, ExchangeFailure, ObservedResponse, ReplayResult, StoredBody } from '../types.js';
 import type { OutgoingRequest, SendOutcome, TargetClient } from './http-client.js';
+import { IdMap } from './id-map.js';
+import { isMutating } from './scheduler.js';
 
 export interface ExchangeReplayer {
   /**
@@ -19,6 +21,8 @@ export interface ExchangeReplayerOptions {
   buildRequest: (exchange: Exchange) => OutgoingRequest;
   /** Bodies kept per result for the report. */
   storeCap: number;
+  /** Carry ids created during the replay into later requests (see id-map.ts). */
+  stateful: boolean;
 }
 
 function capBody(body: StoredBody, cap: number): StoredBody {
@@ -34,6 +38,9 @@ function capObserved(r: ObservedResponse | null, cap: number): ObservedResponse 
 export function createExchangeReplayer(options: ExchangeReplayerOptions): ExchangeReplayer {
   const { candidate, baseline, comparer, storeCap } = options;
   let order = 0;
+  // One map per target: the candidate and the baseline each create their own ids.
+  const candidateIds = new IdMap();
+  const baselineIds = new IdMap();
   return {
     async run(exchange, runId) {
       const base = {
@@ -56,17 +63,19 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
         const b = exchange.request.body;
         return { result: { ...base, ...none, verdict: 'skipped', skippedReason: `the request body was stored truncated (${b.bytes?.length ?? 0} of ${b.size} bytes) and cannot be replayed faithfully` }, noise: null, connectFailure: null };
       }
-      const request = options.buildRequest(exchange);
+      const built = options.buildRequest(exchange);
+      const request = options.stateful ? candidateIds.rewriteRequest(built) : built;
+      const baselineRequest = options.stateful ? baselineIds.rewriteRequest(built) : built;
       // Interleave candidate and baseline, alternating which goes first, so neither gains from warm
       // caches or suffers the other's load: their timings stay comparable.
       let cand: SendOutcome;
       let other: SendOutcome | null = null;
       if (baseline && order++ % 2 === 1) {
-        other = await baseline.send(request);
+        other = await baseline.send(baselineRequest);
         cand = await candidate.send(request);
       } else {
         cand = await candidate.send(request);
-        if (baseline) other = await baseline.send(request);
+        if (baseline) other = await baseline.send(baselineRequest);
       }
       const baselineResponse = other?.ok ? other.response : null;
       if (!cand.ok) {
@@ -77,10 +86,16 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
         };
       }
       const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin };
-      const comparison = comparer.compare(exchange.response, cand.response, ctx);
+      // Learn before comparing: the id a POST created is expected to differ from the recorded one.
+      if (options.stateful && isMutating(exchange.request.method)) {
+        candidateIds.learn(exchange.response, cand.response);
+        if (baselineResponse) baselineIds.learn(exchange.response, baselineResponse);
+      }
+      const comparison = comparer.compare(exchange.response, options.stateful ? candidateIds.translateResponse(cand.response) : cand.response, ctx);
       let noise: Difference[] | null = null;
       if (baselineResponse) {
-        const b = comparer.compare(exchange.response, baselineResponse, { ...ctx, candidateOrigin: baseline!.origin });
+        const seen = options.stateful ? baselineIds.translateResponse(baselineResponse) : baselineResponse;
+        const b = comparer.compare(exchange.response, seen, { ...ctx, candidateOrigin: baseline!.origin });
         noise = [...b.differences, ...b.filtered];
       }
       for (let i = 1; i < options.repeat; i++) {

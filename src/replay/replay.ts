@@ -141,7 +141,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
         ),
     });
 
-    const replayer = createExchangeReplayer({ candidate, baseline, repeat: config.replay.repeat, comparer, buildRequest, storeCap: config.replay.maxBodyBytes });
+    const replayer = createExchangeReplayer({ candidate, baseline, repeat: config.replay.repeat, comparer, buildRequest, storeCap: config.replay.maxBodyBytes, stateful: config.replay.stateful });
     const learner = learning ? new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat') : null;
 
     let pending: ReplayResult[] = [];

@@ -1,0 +1,172 @@
+import { classifyBody, decodeBody, formatOf } from '../compare/index.js';
+import type { ComparableResponse } from '../compare/index.js';
+import type { HeaderPairs } from '../types.js';
+import type { OutgoingRequest } from './http-client.js';
+
+/**
+ * Stateful replay: ids created during the replay carried into later requests.
+ *
+ * A recorded `POST /orders` answered `{"id":"a1…"}` and the recording then asked `GET /orders/a1…`.
+ * Replayed, the candidate creates its own order, `{"id":"f7…"}`, so the recorded GET would ask for an
+ * order the candidate never had. After each state-changing exchange, ids that differ between the
+ * recorded and the candidate response (same place in both documents, id-like on both sides) are
+ * mapped recorded → candidate; later requests are rewritten (path segments, query values, JSON
+ * bodies), and later candidate responses are translated back before comparing, so `f7…` in a response
+ * reads as the `a1…` the recording had.
+ */
+
+/**
+ * Only a resource's own identity is learned (`id`, `uuid`, tokens), never references such as
+ * `userId`: a candidate that returned the wrong user would otherwise have that mistake mapped away.
+ */
+const ID_KEY = /^(id|_id|uuid|guid|token|access_token|accessToken|refresh_token|refreshToken)$/;
+const MAX_BODY = 1024 * 1024;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Short values are never mapped: an order numbered 7 in the recording and 8 in the candidate would
+ * otherwise turn every later `/users/7` into `/users/8`.
+ */
+const MIN_ID_LENGTH = 6;
+
+function idLike(key: string, value: unknown): value is string | number {
+  if (!ID_KEY.test(key)) return false;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && String(value).length >= MIN_ID_LENGTH;
+  if (typeof value !== 'string' || value.length < MIN_ID_LENGTH || value.length > 512) return false;
+  return formatOf(value) === 'jwt' || /^[\w.~-]+$/.test(value);
+}
+
+function headerValue(headers: HeaderPairs, name: string): string | undefined {
+  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+function parseJson(headers: HeaderPairs, body: ComparableResponse['body']): { value: unknown } | null {
+  if (!body.bytes || body.bytes.length === 0 || body.bytes.length > MAX_BODY || body.truncated) return null;
+  const decoded = decodeBody(headers, body, MAX_BODY);
+  if (decoded.partial) return null;
+  const c = classifyBody(headers, decoded.bytes);
+  return c.kind === 'json' ? { value: c.value } : null;
+}
+
+/** Replace every string (or number) equal to a key of `map`; returns the new value and whether it changed. */
+function substitute(value: unknown, map: ReadonlyMap<string, string>): { value: unknown; changed: boolean } {
+  if (typeof value === 'string' || typeof value === 'number') {
+    const to = map.get(String(value));
+    if (to === undefined) return { value, changed: false };
+    return { value: typeof value === 'number' && /^-?\d+$/.test(to) ? Number(to) : to, changed: true };
+  }
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => {
+      const r = substitute(v, map);
+      changed ||= r.changed;
+      return r.value;
+    });
+    return { value: changed ? out : value, changed };
+  }
+  if (value !== null && typeof value === 'object') {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = substitute(v, map);
+      changed ||= r.changed;
+      out[k] = r.value;
+    }
+    return { value: changed ? out : value, changed };
+  }
+  return { value, changed: false };
+}
+
+export class IdMap {
+  /** recorded → candidate */
+  private readonly forward = new Map<string, string>();
+  /** candidate → recorded */
+  private readonly backward = new Map<string, string>();
+
+  get size(): number {
+    return this.forward.size;
+  }
+
+  /** Learn from a state-changing exchange: ids that differ at the same place in both responses. */
+  learn(recorded: ComparableResponse, candidate: ComparableResponse): void {
+    if (recorded.status >= 400 || candidate.status >= 400) return;
+    const a = parseJson(recorded.headers, recorded.body);
+    const b = parseJson(candidate.headers, candidate.body);
+    if (!a || !b) return;
+    this.walk(a.value, b.value, '');
+    const loc = [headerValue(recorded.headers, 'location'), headerValue(candidate.headers, 'location')];
+    if (loc[0] && loc[1]) this.walk(loc[0].split('/'), loc[1].split('/'), 'id');
+  }
+
+  private walk(a: unknown, b: unknown, key: string): void {
+    if (this.forward.size >= MAX_ENTRIES) return;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      for (let i = 0; i < Math.min(a.length, b.length); i++) this.walk(a[i], b[i], key);
+    } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+      for (const k of Object.keys(a)) if (k in b) this.walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], k);
+    } else if (a !== b && idLike(key, a) && idLike(key, b) && typeof a === typeof b) {
+      this.forward.set(String(a), String(b));
+      this.backward.set(String(b), String(a));
+    }
+  }
+
+  /** The request with recorded ids replaced by the candidate's, in the path, the query and a JSON body. */
+  rewriteRequest(request: OutgoingRequest): OutgoingRequest {
+    if (this.forward.size === 0) return request;
+    const q = request.path.indexOf('?');
+    const rawPath = q === -1 ? request.path : request.path.slice(0, q);
+    const mapPart = (part: string): string => {
+      let decoded = part;
+      try {
+        decoded = decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+      const to = this.forward.get(decoded);
+      return to === undefined ? part : encodeURIComponent(to);
+    };
+    const path = rawPath.split('/').map(mapPart).join('/');
+    const query = q === -1 ? '' : `?${request.path.slice(q + 1).split('&').map((kv) => {
+      const eq = kv.indexOf('=');
+      return eq === -1 ? kv : `${kv.slice(0, eq + 1)}${mapPart(kv.slice(eq + 1))}`;
+    }).join('&')}`;
+    let body = request.body;
+    let headers = request.headers;
+    const type = headerValue(request.headers, 'content-type') ?? '';
+    if (body && body.length > 0 && body.length <= MAX_BODY && /[/+]json\b/i.test(type) && !headerValue(request.headers, 'content-encoding')) {
+      try {
+        const r = substitute(JSON.parse(body.toString('utf8')), this.forward);
+        if (r.changed) {
+          body = Buffer.from(JSON.stringify(r.value));
+          headers = request.headers.filter(([k]) => k.toLowerCase() !== 'content-length');
+        }
+      } catch {
+        // not JSON after all: sent as recorded
+      }
+    }
+    return { ...request, path: path + query, headers, body };
+  }
+
+  /** The candidate's response with its own ids read back as the recorded ones, for comparing. */
+  translateResponse(response: ComparableResponse): ComparableResponse {
+    if (this.backward.size === 0) return response;
+    let headers = response.headers;
+    const loc = headerValue(headers, 'location');
+    if (loc) {
+      const mapped = loc.split('/').map((p) => this.backward.get(p) ?? p).join('/');
+      if (mapped !== loc) headers = headers.map(([k, v]) => (k.toLowerCase() === 'location' ? [k, mapped] : [k, v]));
+    }
+    const parsed = parseJson(response.headers, response.body);
+    if (!parsed) return headers === response.headers ? response : { ...response, headers };
+    const r = substitute(parsed.value, this.backward);
+    if (!r.changed) return headers === response.headers ? response : { ...response, headers };
+    const bytes = Buffer.from(JSON.stringify(r.value));
+    return {
+      ...response,
+      // Re-serialised and no longer encoded: drop the encoding so the comparer reads it as is.
+      headers: headers.filter(([k]) => k.toLowerCase() !== 'content-encoding' && k.toLowerCase() !== 'content-length'),
+      body: { bytes, size: bytes.length, truncated: false },
+    };
+  }
+}
