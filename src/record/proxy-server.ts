@@ -151,8 +151,8 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       failure: null,
     };
     request.rgCapture = state;
-    // 'close' rather than the onResponse hook alone: fastify skips onResponse when a response is
-    // destroyed mid-body (upstream reset, client gone), and those exchanges must be recorded too.
+    // The response's 'close' fires once it is complete *or* destroyed mid-body (upstream reset, client
+    // gone); fastify's onResponse hook skips the latter, and those exchanges must be recorded too.
     reply.raw.once('close', () => completeCapture(request, reply));
     done();
   });
@@ -199,7 +199,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       });
   }
 
-  /** Hands the finished capture over, once, whichever of 'close' and onResponse comes first. */
+  /** Hands the finished capture over, once. */
   function completeCapture(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.rgCapture;
     if (state) {
@@ -228,11 +228,6 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       });
     }
   }
-
-  app.addHook('onResponse', (request, reply, done) => {
-    completeCapture(request, reply);
-    done();
-  });
 
   await app.register(httpProxy, {
     upstream,
