@@ -149,6 +149,7 @@ const noiseSchema = z
     learn: z.boolean().default(true).describe('learn noise from --baseline or --repeat'),
     relativeThreshold: z.number().min(0).max(1).default(0.2).describe('(raw−noise)/(raw+noise) above this is a regression'),
     absoluteThreshold: z.number().min(0).max(1).default(0.0003).describe('(raw−noise)/total above this is a regression'),
+    significance: z.number().gt(0).max(1).default(0.05).describe('and the excess must be unlikely by chance: one-sided Fisher exact test p-value below this (1 turns the test off)'),
     headers: z.boolean().default(true).describe('while learning from a baseline, compare every response header (not only compare.headers) and learn which ones vary (date, etag, x-request-id …)'),
   })
   .strict();

@@ -1,6 +1,7 @@
 import { foldPointer } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
 import type { Comparison, Difference, LearnedNoise } from '../types.js';
+import { excessPValue } from './significance.js';
 import { describeVariation, shapeOf } from './value-shape.js';
 
 /**
@@ -14,7 +15,9 @@ import { describeVariation, shapeOf } from './value-shape.js';
  *   (raw − noise) / (raw + noise) > relativeThreshold   (default 0.20), and
  *   (raw − noise) / total        > absoluteThreshold   (default 0.0003)
  *
- * and *noisy* otherwise. Keys whose varying values all have a volatile format (uuid, timestamp, epoch,
+ * and the excess is unlikely to be chance (one-sided Fisher exact test, p < significance, default 0.05:
+ * with six exchanges, a shuffled list the baseline happened to return in recorded order three times
+ * would otherwise clear the 20% by luck), and *noisy* otherwise. Keys whose varying values all have a volatile format (uuid, timestamp, epoch,
  * jwt, hex) are noisy whatever the rates: such values vary by nature, and with few samples a clock that
  * happened to tick in two candidate responses but one baseline response would otherwise look like a
  * change. A candidate difference on a noisy key is filtered only while the value keeps
@@ -101,7 +104,7 @@ export class NoiseLearner {
 
   /** Decide, once every exchange was observed. */
   finish(): LearnedModel {
-    const { relativeThreshold, absoluteThreshold } = this.thresholds;
+    const { relativeThreshold, absoluteThreshold, significance } = this.thresholds;
     const noisy = new Map<string, KeyStats>();
     for (const [k, s] of this.keys) {
       if (s.noise === 0) continue;
@@ -109,7 +112,7 @@ export class NoiseLearner {
       const excess = s.raw - s.noise;
       const relative = s.raw + s.noise === 0 ? 0 : excess / (s.raw + s.noise);
       const absolute = excess / total;
-      const regression = relative > relativeThreshold && absolute > absoluteThreshold;
+      const regression = relative > relativeThreshold && absolute > absoluteThreshold && excessPValue(s.raw, s.noise, total) < significance;
       if (!regression || volatileOnly(s.noiseShapes)) noisy.set(k, s);
     }
     const source = this.source;

@@ -53,6 +53,8 @@ function counted(raw: number, noise: number): Triple[] {
 const verdictOfRaw = (v: string[]): string => (v.includes('regression') ? 'regression' : v.every((x) => x === 'pass') ? 'pass' : 'noise');
 
 describe('NoiseLearner: Diffy thresholds', () => {
+  // The thresholds on their own: the significance test (next block) is switched off here.
+  const noTest = { significance: 1 };
   // relative = (raw − noise) / (raw + noise), regression when > 0.20 (and the absolute test passes).
   it.each([
     { raw: 6, noise: 4, relative: '2/10 = 0.20', expected: 'noise' },
@@ -62,25 +64,42 @@ describe('NoiseLearner: Diffy thresholds', () => {
     { raw: 4, noise: 6, relative: '< 0', expected: 'noise' },
     { raw: 5, noise: 0, relative: 'never seen on the baseline', expected: 'regression' },
   ])('raw $raw, noise $noise ($relative) → $expected', ({ raw, noise, expected }) => {
-    expect(verdictOfRaw(learn(counted(raw, noise)).verdicts)).toBe(expected);
+    expect(verdictOfRaw(learn(counted(raw, noise), noTest).verdicts)).toBe(expected);
   });
 
   it('the relative threshold is configurable', () => {
     // 3/11 ≈ 0.27: a regression at 0.2, noise at 0.3.
-    expect(verdictOfRaw(learn(counted(7, 4), { relativeThreshold: 0.3 }).verdicts)).toBe('noise');
-    expect(verdictOfRaw(learn(counted(7, 4), { relativeThreshold: 0.25 }).verdicts)).toBe('regression');
+    expect(verdictOfRaw(learn(counted(7, 4), { ...noTest, relativeThreshold: 0.3 }).verdicts)).toBe('noise');
+    expect(verdictOfRaw(learn(counted(7, 4), { ...noTest, relativeThreshold: 0.25 }).verdicts)).toBe('regression');
   });
 
   // absolute = (raw − noise) / total, regression when > 0.0003 (and the relative test passes).
   it('absolute threshold 0.03% at its boundary (total 10,000 exchanges on the route)', () => {
-    expect(verdictOfRaw(learn(counted(4, 1), {}, 10_000 - 4).verdicts)).toBe('noise'); // 3/10000 = 0.0003
-    expect(verdictOfRaw(learn(counted(5, 1), {}, 10_000 - 5).verdicts)).toBe('regression'); // 4/10000
+    expect(verdictOfRaw(learn(counted(4, 1), noTest, 10_000 - 4).verdicts)).toBe('noise'); // 3/10000 = 0.0003
+    expect(verdictOfRaw(learn(counted(5, 1), noTest, 10_000 - 5).verdicts)).toBe('regression'); // 4/10000
   });
 
   it('the absolute threshold is configurable', () => {
     // raw 4, noise 1: relative 0.6; absolute 3/total.
-    expect(verdictOfRaw(learn(counted(4, 1), { absoluteThreshold: 0.1 }, 30 - 4).verdicts)).toBe('noise'); // 3/30 = 0.1
-    expect(verdictOfRaw(learn(counted(4, 1), { absoluteThreshold: 0.1 }, 29 - 4).verdicts)).toBe('regression'); // 3/29
+    expect(verdictOfRaw(learn(counted(4, 1), { ...noTest, absoluteThreshold: 0.1 }, 30 - 4).verdicts)).toBe('noise'); // 3/30 = 0.1
+    expect(verdictOfRaw(learn(counted(4, 1), { ...noTest, absoluteThreshold: 0.1 }, 29 - 4).verdicts)).toBe('regression'); // 3/29
+  });
+});
+
+describe('NoiseLearner: the excess must be unlikely by chance', () => {
+  it('six exchanges: a shuffled list the baseline matched three times is noise, not a 33% excess', () => {
+    // raw 6, noise 3 of 6: relative 3/9 = 0.33 clears Diffy's 20%, but p ≈ 0.09.
+    expect(verdictOfRaw(learn(counted(6, 3)).verdicts)).toBe('noise');
+    expect(verdictOfRaw(learn(counted(6, 3), { significance: 1 }).verdicts)).toBe('regression');
+  });
+
+  it('a real excess on a sometimes-noisy key is still caught when the evidence is there', () => {
+    // 40 exchanges: the baseline varies in 4, the candidate in all 40 (p ≪ 0.05).
+    expect(verdictOfRaw(learn(counted(40, 4)).verdicts)).toBe('regression');
+  });
+
+  it('keys the baseline never showed varying are regressions however few the samples', () => {
+    expect(verdictOfRaw(learn(counted(1, 0)).verdicts)).toBe('regression');
   });
 
   it('keys are per route and folded pointer: a noisy /items/0/v makes /items/5/v noisy, not /other', () => {

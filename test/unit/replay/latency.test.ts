@@ -67,3 +67,20 @@ describe('LatencyTracker', () => {
     expect(t.summarize().filter((r) => r.flagged).map((r) => `${r.method} ${r.route}`)).toEqual(['GET /a']);
   });
 });
+
+describe('LatencyTracker and outliers', () => {
+  it('does not flag a route for one slow sample, but does for two', async () => {
+    const { LatencyTracker } = await import('../../../src/replay/latency.js');
+    const config = { ratio: 1.5, floorMs: 50, minSamples: 5 };
+    const one = new LatencyTracker(config);
+    const two = new LatencyTracker(config);
+    for (let i = 0; i < 8; i++) {
+      one.add('GET', '/a', { baseline: 5, candidate: i === 3 ? 200 : 5 });
+      two.add('GET', '/a', { baseline: 5, candidate: i === 3 || i === 6 ? 200 : 5 });
+    }
+    const [a] = one.summarize();
+    expect(a).toMatchObject({ flagged: false });
+    expect(a!.reason).toContain('a single slow sample');
+    expect(two.summarize()[0]).toMatchObject({ flagged: true });
+  });
+});
