@@ -113,15 +113,20 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   // Shutdown must not wait on keep-alive clients: once closing, every response ends its connection,
   // and connections that fall idle are closed as they do (closeIdleConnections never touches one
   // with a request in flight), so `close()` resolves once the in-flight requests are answered.
+  // A stream that never ends (server-sent events) would hold shutdown forever: past the grace period
+  // every remaining connection is closed (captures of what was answered are flushed all the same).
   let closing = false;
   let reaper: NodeJS.Timeout | null = null;
+  let deadline: NodeJS.Timeout | null = null;
   app.addHook('preClose', (done) => {
     closing = true;
     reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+    deadline = setTimeout(() => app.server.closeAllConnections(), record.shutdownGrace);
     done();
   });
   app.addHook('onClose', (_instance, done) => {
     if (reaper) clearInterval(reaper);
+    if (deadline) clearTimeout(deadline);
     done();
   });
 

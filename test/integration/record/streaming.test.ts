@@ -53,6 +53,26 @@ describe('streams pass through untouched', () => {
     expect((await readExchanges(rec.dbFile)).map((e) => e.request.url)).toEqual(['/plain']);
   });
 
+  it('an endless event stream does not hold shutdown past record.shutdownGrace, and what was answered is stored', async () => {
+    const up = await startServer((req, res) => {
+      if (req.url === '/events') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: hello\n\n'); // and never ends
+      } else res.end('plain');
+    });
+    const rec = await startTestRecorder(up.url, { record: { shutdownGrace: 300 } });
+    expect(await (await request(`${rec.url}/plain`)).body.text()).toBe('plain');
+    const stream = await request(`${rec.url}/events`);
+    const first = (await stream.body[Symbol.asyncIterator]().next()) as IteratorResult<Buffer>;
+    expect(first.value.toString()).toBe('data: hello\n\n');
+    stream.body.on('error', () => {}); // the proxy cuts it at the deadline
+    const t0 = Date.now();
+    await rec.close();
+    // Without the deadline close() waits for the client to leave, which it never does here.
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect((await readExchanges(rec.dbFile)).map((e) => e.request.url)).toEqual(['/plain']);
+  });
+
   it('streams a chunked response chunk by chunk, and records it whole once it ends', async () => {
     const next = gate();
     const up = await startServer(async (_req, res) => {
