@@ -2,7 +2,7 @@ import { foldPointer } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
 import type { Comparison, Difference, LearnedNoise } from '../types.js';
 import { excessPValue } from './significance.js';
-import { describeVariation, shapeOf } from './value-shape.js';
+import { describeVariation, shapesOf } from './value-shape.js';
 
 /**
  * Noise learned as Diffy does, without Diffy's blind spot.
@@ -88,8 +88,8 @@ export class NoiseLearner {
         seen.add(s);
       }
       s.noiseOps.add(d.op);
-      if (d.op !== 'add') s.noiseShapes.add(shapeOf(d.before));
-      if (d.op !== 'remove') s.noiseShapes.add(shapeOf(d.after));
+      if (d.op !== 'add') for (const shape of shapesOf(d.before)) s.noiseShapes.add(shape);
+      if (d.op !== 'remove') for (const shape of shapesOf(d.after)) s.noiseShapes.add(shape);
       if (s.examples.length < MAX_EXAMPLES && d.op === 'replace') s.examples.push(d.after);
     }
     const counted = new Set<KeyStats>();
@@ -163,7 +163,6 @@ function keepsShape(d: Difference, s: KeyStats): boolean {
   if (d.op !== 'replace') return true;
   // The candidate's new value must have the recorded value's shape, and that shape must be one the
   // noise source also produced: a varying uuid stays a uuid, a varying timestamp stays a timestamp.
-  const before = shapeOf(d.before);
-  const after = shapeOf(d.after);
-  return before === after && s.noiseShapes.has(after);
+  const after = new Set(shapesOf(d.after));
+  return shapesOf(d.before).some((shape) => after.has(shape) && s.noiseShapes.has(shape));
 }

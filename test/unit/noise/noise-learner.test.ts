@@ -226,3 +226,18 @@ describe('NoiseLearner: headers', () => {
     for (const c of applied) expect(c.differences.map((d) => d.signature)).toEqual(['status::200 → 500']);
   });
 });
+
+describe('NoiseLearner: overlapping formats', () => {
+  it('a varying hex id that happens to be all digits (or NNNeNNN) is still the same kind of value', () => {
+    // Per-instance ids from randomBytes(6).toString('hex'): about 1% of them read as numbers.
+    const ids = ['123456789012', 'a1b2c3d4e5f6', '123e45678901', 'deadbeef0042', '0f1e2d3c4b5a', '998877665544'];
+    const triples: Triple[] = ids.map((_, i): Triple => [{ servedBy: ids[0] }, { servedBy: ids[(i + 1) % ids.length] }, { servedBy: ids[(i + 2) % ids.length] }]);
+    const { verdicts } = learn(triples);
+    expect(verdicts.filter((v) => v === 'regression')).toEqual([]);
+  });
+
+  it('a hex id that becomes a plain word is still a change of shape', () => {
+    const triples: Triple[] = Array.from({ length: 6 }, (_, i): Triple => [{ servedBy: 'a1b2c3d4e5f6' }, { servedBy: `b2c3d4e5f6a${i}` }, { servedBy: 'server-one' }]);
+    expect(verdictOfRaw(learn(triples).verdicts)).toBe('regression');
+  });
+});
