@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import httpProxy from '@fastify/http-proxy';
 import type { RecordConfig } from '../config/schema.js';
 import type { ExchangeFailure, HeaderPairs, NewExchange } from '../types.js';
-import { BodyTap } from './body-tap.js';
+import { BodyTap } from '../http/body-tap.js';
+import { pairsFromObject, pairsFromRaw } from '../http/header-pairs.js';
+import { classifyTransportFailure } from '../http/transport-failure.js';
 import type { TrafficFilter } from './traffic-filter.js';
 
 /** What the proxy needs from the rest of the recorder. */
@@ -38,37 +40,10 @@ declare module 'fastify' {
 
 const now = (): number => performance.now();
 
-function pairsFromRaw(raw: string[]): HeaderPairs {
-  const out: HeaderPairs = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
-  return out;
-}
-
-function pairsFromObject(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): HeaderPairs {
-  const out: HeaderPairs = [];
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const item of v) out.push([k, item]);
-    else out.push([k, String(v)]);
-  }
-  return out;
-}
-
-/** Classify a transport error from undici/reply-from into the failure kinds we record. */
+/** The failure to record, and the status the client gets: 504 for a timeout, 502 otherwise. */
 export function failureOf(error: unknown): { failure: ExchangeFailure; status: 502 | 504 } {
-  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? err.code ?? 'ERROR';
-  const message = err.cause?.message ?? err.message ?? String(error);
-  if (/TIMEOUT/i.test(code) || err.code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT') {
-    return { failure: { kind: 'timeout', code, message }, status: 504 };
-  }
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { failure: { kind: 'refused', code, message }, status: 502 };
-  }
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
-    return { failure: { kind: 'reset', code, message }, status: 502 };
-  }
-  return { failure: { kind: 'error', code, message }, status: 502 };
+  const failure = classifyTransportFailure(error);
+  return { failure, status: failure.kind === 'timeout' ? 504 : 502 };
 }
 
 function declaredLength(v: string | string[] | undefined): number | undefined {

@@ -1,5 +1,7 @@
-import { Pool, errors as undiciErrors } from 'undici';
-import { BodyTap } from '../record/body-tap.js';
+import { Pool } from 'undici';
+import { BodyTap } from '../http/body-tap.js';
+import { pairsFromObject } from '../http/header-pairs.js';
+import { classifyTransportFailure } from '../http/transport-failure.js';
 import type { ExchangeFailure, HeaderPairs, ObservedResponse } from '../types.js';
 
 export interface OutgoingRequest {
@@ -19,16 +21,8 @@ export interface TargetClient {
 }
 
 function failureOf(err: unknown, timeoutMs: number): ExchangeFailure {
-  const e = err as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code ?? e.name ?? 'ERROR';
-  const message = e.cause?.message && e.cause.message !== e.message ? `${e.message} (${e.cause.message})` : (e.message ?? String(err));
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT' || e.name === 'TimeoutError') {
-    return { kind: 'timeout', code, message: `no complete response within ${timeoutMs} ms` };
-  }
-  const inner = e.cause?.code ?? code;
-  if (inner === 'ECONNREFUSED' || inner === 'ENOTFOUND' || inner === 'EAI_AGAIN') return { kind: 'refused', code: inner, message };
-  if (inner === 'ECONNRESET' || inner === 'UND_ERR_SOCKET' || inner === 'EPIPE' || inner === 'UND_ERR_CLOSED') return { kind: 'reset', code: inner, message };
-  return { kind: 'error', code, message };
+  const failure = classifyTransportFailure(err);
+  return failure.kind === 'timeout' ? { ...failure, message: `no complete response within ${timeoutMs} ms` } : failure;
 }
 
 /** A keep-alive connection pool to one origin (candidate or baseline), sized to the concurrency. */
@@ -58,13 +52,7 @@ export function createTargetClient(origin: string, options: { connections: numbe
         const tap = new BodyTap(options.maxBodyBytes);
         for await (const chunk of res.body) tap.observe(chunk as Buffer);
         const totalMs = performance.now() - t0;
-        const headers: HeaderPairs = [];
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v === undefined) continue;
-          if (Array.isArray(v)) for (const item of v) headers.push([k, item]);
-          else headers.push([k, v]);
-        }
-        return { ok: true, response: { status: res.statusCode, headers, body: tap.result(), timing: { ttfbMs, totalMs } } };
+        return { ok: true, response: { status: res.statusCode, headers: pairsFromObject(res.headers), body: tap.result(), timing: { ttfbMs, totalMs } } };
       } catch (err) {
         return { ok: false, failure: failureOf(err, options.timeoutMs) };
       }

@@ -1,7 +1,7 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { BodyTap } from '../../../src/record/body-tap.js';
+import { BodyTap } from '../../../src/http/body-tap.js';
 
 function bytes(n: number, seed = 1): Buffer {
   return Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) % 256));

@@ -1,0 +1,18 @@
+import type { ExchangeFailure } from '../types.js';
+
+/**
+ * One classification of transport errors (undici's, reply-from's, Node's) into the failure kinds that
+ * are recorded and reported: the recording proxy and the replay client both use it, so a refused
+ * upstream at record time and a refused candidate at replay time read the same.
+ */
+export function classifyTransportFailure(error: unknown): ExchangeFailure {
+  const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.cause?.code ?? e.code ?? e.name ?? 'ERROR';
+  const message = e.cause?.message && e.cause.message !== e.message ? `${e.message ?? ''} (${e.cause.message})`.trim() : (e.message ?? String(error));
+  if (/TIMEOUT/i.test(code) || /TIMEOUT/i.test(e.code ?? '') || e.name === 'TimeoutError') {
+    return { kind: 'timeout', code, message };
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'refused', code, message };
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') return { kind: 'reset', code, message };
+  return { kind: 'error', code, message };
+}
