@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import type { HeaderPairs, StoredBody } from '../types.js';
-import { headerValue } from './header-values.js';
+import { contentEncodings } from './header-values.js';
 
 /** A body with its content-encoding undone, ready to classify and diff. */
 export interface DecodedBody {
@@ -28,10 +28,7 @@ const EMPTY: Buffer = Buffer.alloc(0);
 export function decodeBody(headers: HeaderPairs, body: StoredBody, maxDecodedBytes: number): DecodedBody {
   const raw = body.bytes ?? EMPTY;
   const truncatedNote = body.truncated ? `body stored truncated (${raw.length} of ${body.size} bytes); only the stored part was compared` : undefined;
-  const encodings = (headerValue(headers, 'content-encoding') ?? '')
-    .split(',')
-    .map((e) => e.trim().toLowerCase())
-    .filter((e) => e !== '' && e !== 'identity');
+  const encodings = contentEncodings(headers);
   if (encodings.length === 0 || raw.length === 0) return withNote({ bytes: raw, partial: body.truncated }, truncatedNote);
 
   let bytes = raw;

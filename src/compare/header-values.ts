@@ -24,3 +24,11 @@ export function mediaTypeOf(headers: HeaderPairs): { type: string; charset?: str
     .toLowerCase();
   return charset ? { type: type.trim().toLowerCase(), charset } : { type: type.trim().toLowerCase() };
 }
+
+/** The content-codings applied, in the order they were applied (`gzip, br`: gzip first); identity dropped. */
+export function contentEncodings(headers: HeaderPairs): string[] {
+  return (headerValue(headers, 'content-encoding') ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== '' && e !== 'identity');
+}

@@ -1,6 +1,7 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { RedactConfig } from '../config/schema.js';
 import { decodeBody } from '../compare/decode-body.js';
+import { contentEncodings, headerValue } from '../compare/header-values.js';
 import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
 import type { HeaderPairs, NewExchange, StoredBody } from '../types.js';
 
@@ -11,11 +12,6 @@ const JSON_TYPE = /[/+]json\b/i;
 
 export interface Redactor {
   redact(exchange: NewExchange): NewExchange;
-}
-
-function headerValue(headers: HeaderPairs, name: string): string | undefined {
-  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
-  return undefined;
 }
 
 function escapePointerSegment(s: string): string {
@@ -45,11 +41,6 @@ function redactJsonValue(value: unknown, pointer: string, patterns: readonly Poi
     }
   }
   return { value, changed };
-}
-
-function encodings(headers: HeaderPairs): string[] {
-  const ce = headerValue(headers, 'content-encoding');
-  return ce ? ce.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s && s !== 'identity') : [];
 }
 
 function reencode(bytes: Buffer, chain: string[]): Buffer | null {
@@ -111,7 +102,7 @@ export function createRedactor(config: RedactConfig, maxDecodedBytes = 32 * 1024
     if (patterns.length === 0 || !body.bytes || body.bytes.length === 0) return body;
     const type = headerValue(headers, 'content-type') ?? '';
     const first = body.bytes.subarray(0, 64).toString('latin1').trimStart()[0];
-    const chain = encodings(headers);
+    const chain = contentEncodings(headers);
     if (!JSON_TYPE.test(type) && !(chain.length === 0 && (first === '{' || first === '['))) return body;
     const decoded = decodeBody(headers, body, maxDecodedBytes);
     // An encoded body we could not decode cannot be checked for secrets: keep none of it.

@@ -1,4 +1,5 @@
 import { classifyBody, decodeBody, formatOf } from '../compare/index.js';
+import { headerValue } from '../compare/header-values.js';
 import type { ComparableResponse } from '../compare/index.js';
 import type { HeaderPairs } from '../types.js';
 import type { OutgoingRequest } from './http-client.js';
@@ -34,11 +35,6 @@ function idLike(key: string, value: unknown): value is string | number {
   if (typeof value === 'number') return Number.isSafeInteger(value) && String(value).length >= MIN_ID_LENGTH;
   if (typeof value !== 'string' || value.length < MIN_ID_LENGTH || value.length > 512) return false;
   return formatOf(value) === 'jwt' || /^[\w.~-]+$/.test(value);
-}
-
-function headerValue(headers: HeaderPairs, name: string): string | undefined {
-  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
-  return undefined;
 }
 
 function parseJson(headers: HeaderPairs, body: ComparableResponse['body']): { value: unknown } | null {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import zlib from 'node:zlib';
+import { decodeBody } from '../../compare/decode-body.js';
+import { headerValue } from '../../compare/header-values.js';
 import type { HeaderPairs, StoredBody } from '../../types.js';
 
 /** A body ready for the page: decoded, capped, and never carrying raw bytes except binary previews. */
@@ -17,42 +18,6 @@ export interface BodyViewOptions {
 }
 
 const BINARY_HEAD = 256;
-
-export function headerValue(headers: HeaderPairs | undefined, name: string): string | undefined {
-  const found = headers?.filter(([n]) => n.toLowerCase() === name);
-  return found?.length ? found.map(([, v]) => v).join(', ') : undefined;
-}
-
-/** Undo content-encoding (applied in order, so removed last-first); unknown codings are left as is. */
-function decode(bytes: Buffer, encoding: string | undefined, maxOutputLength: number, notes: string[]): Buffer {
-  const codings = (encoding ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity')
-    .reverse();
-  let out = bytes;
-  for (const c of codings) {
-    // Sync flush so a body truncated at record time still yields the bytes that did arrive.
-    const opts = { maxOutputLength, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-    try {
-      if (c === 'gzip' || c === 'x-gzip') out = zlib.gunzipSync(out, opts);
-      else if (c === 'deflate') out = zlib.inflateSync(out, opts);
-      else if (c === 'br') out = zlib.brotliDecompressSync(out, { maxOutputLength, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
-      else {
-        notes.push(`content-encoding ${c} not decoded`);
-        return out;
-      }
-    } catch (e) {
-      notes.push(
-        (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
-          ? `decoded body larger than ${maxOutputLength} bytes: shown as binary`
-          : `could not decode ${c}: ${(e as Error).message}`,
-      );
-      throw e;
-    }
-  }
-  return out;
-}
 
 /** UTF-8 text of `buf`, allowing a character cut at the end by a cap; `null` when it is not text. */
 function asText(buf: Buffer): string | null {
@@ -83,21 +48,19 @@ export function bodyView(body: StoredBody | null | undefined, headers: HeaderPai
   if (!body?.bytes || body.bytes.length === 0) return { kind: 'none' };
   const cap = options.capBytes ?? 32 * 1024;
   const notes: string[] = [];
-  if (body.truncated) notes.push(`truncated when recorded: ${body.bytes.length} of ${body.size} bytes kept`);
-  let decoded: Buffer;
-  try {
-    decoded = decode(body.bytes, headerValue(headers, 'content-encoding'), options.maxDecodedBytes ?? 8 * 1024 * 1024, notes);
-  } catch {
-    return binary(body.bytes, body.size, notes);
-  }
+  // The comparer's decoder: the same caps against bombs, the same leniency with truncated streams, and
+  // a note for anything it could not undo (those bytes then show as binary).
+  const result = decodeBody(headers ?? [], body, options.maxDecodedBytes ?? 8 * 1024 * 1024);
+  if (result.note) notes.push(result.note);
+  const decoded = result.bytes;
   const capped = decoded.length > cap;
   const kept = capped ? decoded.subarray(0, cap) : decoded;
   if (capped) notes.push(`capped for the report: first ${cap} of ${decoded.length} decoded bytes shown`);
   const text = asText(kept);
   if (text === null) return binary(decoded, decoded.length, notes);
-  const type = headerValue(headers, 'content-type') ?? '';
+  const type = headerValue(headers ?? [], 'content-type') ?? '';
   const looksJson = /json/i.test(type) || /^\s*[[{]/.test(text);
-  if (looksJson && !capped && !body.truncated) {
+  if (looksJson && !capped && !result.partial) {
     try {
       return { kind: 'json', value: JSON.parse(text), size: decoded.length, notes };
     } catch {
