@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { ReplayguardError } from '../errors.js';
 import { SqliteResultsStore } from '../store/sqlite-results-store.js';
 import type { RunSummary } from '../types.js';
+import { driveReporters } from './drive-reporters.js';
 import { createReporters, REPORT_FILES } from './reporter.js';
 
 export interface RegenerateOptions {
@@ -39,11 +40,13 @@ export async function regenerateReport(options: RegenerateOptions): Promise<{ su
       isTTY: false,
       githubStepSummary: null,
     });
-    for (const r of reporters) await r.onRunStart?.(run, store.countResults(run.id));
-    for (const result of store.iterate(run.id)) {
-      for (const r of reporters) await r.onResult?.(result);
-    }
-    for (const r of reporters) await r.onRunEnd?.(summary);
+    // The same hooks a live replay drives; the stored summary supplies what only the live run knew
+    // (learned noise, latency, the exit code).
+    const { learnedNoise, latency, exitCode, exitReason, durationMs } = summary;
+    await driveReporters(reporters, summary.run, store.iterate(run.id), {
+      total: store.countResults(run.id),
+      extras: { learnedNoise, latency, exitCode, exitReason, durationMs },
+    });
     return { summary, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {
     store.close();
