@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ReplayguardError } from '../errors.js';
 import { learnedNoiseToConfig } from '../noise/learned-config.js';
 import { SqliteResultsStore } from '../store/sqlite-results-store.js';
 import type { CliIo } from './cli-io.js';
@@ -15,8 +14,7 @@ export function registerNoise(program: Command, io: CliIo): void {
       const file = path.resolve(io.cwd, flags.out, 'results.db');
       const store = new SqliteResultsStore(file, { readonly: true });
       try {
-        const { run, summary } = store.findRun(flags.run);
-        if (!summary) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: `${run.id} (it did not finish)`, file });
+        const { run, summary } = store.findFinishedRun(flags.run);
         if (summary.learnedNoise.length === 0) {
           io.err(`run ${run.id} learned no noise (replay with --baseline URL or --repeat 2 to learn it)`);
           io.out('{}');

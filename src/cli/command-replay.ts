@@ -1,11 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../config/schema.js';
 import { replay } from '../replay/replay.js';
-import { regenerateReport } from '../report/regenerate.js';
 import { collect, headerArg, intArg, numberArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 import type { CommandResult } from './run-cli.js';
-import { InvalidArgumentError } from 'commander';
 
 interface ReplayFlags {
   target?: string;
@@ -78,13 +76,4 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
       result.exitCode = outcome.exitCode;
     });
 
-  program
-    .command('report')
-    .description('regenerate report.html (and the other reports) from the results of a stored run')
-    .option('--out <dir>', 'folder holding results.db [default: replay-out]', 'replay-out')
-    .option('--run <id>', 'run id or latest [default: latest]', 'latest')
-    .action(async (flags: { out: string; run: string }) => {
-      const { summary, reportPath } = await regenerateReport({ outDir: flags.out.startsWith('/') ? flags.out : `${io.cwd}/${flags.out}`, run: flags.run, stdout: io.stdout });
-      io.out(`report for run ${summary.run.id} (${summary.counts.total} exchanges): ${reportPath}`);
-    });
 }

@@ -6,6 +6,7 @@ import { registerLs } from './command-ls.js';
 import { registerRecord } from './command-record.js';
 import { registerNoise } from './command-noise.js';
 import { registerReplay } from './command-replay.js';
+import { registerReport } from './command-report.js';
 
 /** What a command may tell the shell besides output: its exit code. */
 export interface CommandResult {
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerRecord(program, io);
   registerReplay(program, io, result);
+  registerReport(program, io);
   registerNoise(program, io);
   registerLs(program, io);
   const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ReplayguardError } from '../errors.js';
 import { SqliteResultsStore } from '../store/sqlite-results-store.js';
 import type { RunSummary } from '../types.js';
 import { driveReporters } from './drive-reporters.js';
@@ -23,16 +21,10 @@ export interface RegenerateOptions {
  */
 export async function regenerateReport(options: RegenerateOptions): Promise<{ summary: RunSummary; reportPath: string }> {
   const outDir = path.resolve(options.outDir);
-  const file = path.join(outDir, 'results.db');
-  if (!existsSync(file)) {
-    throw new ReplayguardError('RG_ERR_DB_NOT_FOUND', { file });
-  }
-  const store = new SqliteResultsStore(file, { readonly: true });
+  // Read-only: a missing file is RG_ERR_DB_NOT_FOUND, never an empty database created on the spot.
+  const store = new SqliteResultsStore(path.join(outDir, 'results.db'), { readonly: true });
   try {
-    const { run, summary, config } = store.findRun(options.run ?? 'latest');
-    if (!summary) {
-      throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: `${run.id} (it did not finish)`, file });
-    }
+    const { run, summary, config } = store.findFinishedRun(options.run ?? 'latest');
     const reporters = createReporters(options.reporters ?? ['html', 'json', 'junit', 'markdown'], {
       outDir,
       config: config as Config,

@@ -129,13 +129,12 @@ export class SqliteResultsStore {
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     this.location = path.resolve(file);
-    this.db = openSqlite(this.location, { readonly: options.readonly ?? false });
-    try {
-      migrate(this.db, resultsMigrations, { file: this.location, applicationId: RESULTS_APPLICATION_ID });
-    } catch (e) {
-      this.db.close();
-      throw e;
-    }
+    // Checked and migrated before anything is written (as the recordings store does), so a foreign or
+    // newer file is refused untouched.
+    this.db = openSqlite(this.location, {
+      readonly: options.readonly ?? false,
+      prepare: (db) => migrate(db, resultsMigrations, { file: this.location, applicationId: RESULTS_APPLICATION_ID }),
+    });
   }
 
   createRun(run: NewRun): RunInfo {
@@ -206,6 +205,13 @@ export class SqliteResultsStore {
     ) as RunRow | undefined;
     if (!row) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: ref, file: this.location });
     return { run: toRun(row), summary: row.summary ? (JSON.parse(row.summary) as RunSummary) : null, config: JSON.parse(row.config) };
+  }
+
+  /** A run that finished (its summary was written): what `report` and `noise` read. */
+  findFinishedRun(ref: string): { run: RunInfo; summary: RunSummary; config: unknown } {
+    const found = this.findRun(ref);
+    if (!found.summary) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: `${found.run.id} (it did not finish)`, file: this.location });
+    return { ...found, summary: found.summary };
   }
 
   listRuns(): RunInfo[] {
