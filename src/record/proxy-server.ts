@@ -78,6 +78,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   let seq = 0;
 
   const adminPrefix = record.adminPrefix;
+  const adminPath = `${adminPrefix}/`;
   app.get(`${adminPrefix}/health`, async () => ({ status: 'ok', upstream }));
   app.get(`${adminPrefix}/stats`, async () => {
     const m = process.memoryUsage();
@@ -116,7 +117,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       return;
     }
     // WebSocket upgrades are proxied untouched and not recorded (a capture would never finish).
-    if (raw.startsWith(`${adminPrefix}/`) || request.headers.upgrade !== undefined) return done();
+    if (raw.startsWith(adminPath) || request.headers.upgrade !== undefined) return done();
     const method = request.raw.method ?? 'GET';
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
@@ -150,7 +151,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
           request.raw.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304 ? undefined : declaredLength(res.headers['content-length']),
         ).attach(res.stream);
         res.stream.once('error', (e) => {
-          state.failure ??= failureOf(e).failure;
+          state.failure ??= classifyTransportFailure(e);
         });
       }
     }
