@@ -21,6 +21,8 @@ export interface ResolveOptions {
   env?: Record<string, string | undefined>;
   /** @default process.cwd() */
   cwd?: string;
+  /** Look for `replayguard.config.json` in `cwd` when no file is named. @default true */
+  discover?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -103,7 +105,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const explicit = options.configFile ?? env.REPLAYGUARD_CONFIG;
   if (explicit) {
     file = path.resolve(cwd, explicit);
-  } else if (existsSync(path.join(cwd, DEFAULT_CONFIG_FILE))) {
+  } else if (options.discover !== false && existsSync(path.join(cwd, DEFAULT_CONFIG_FILE))) {
     file = path.join(cwd, DEFAULT_CONFIG_FILE);
   }
 
@@ -122,5 +124,5 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
 
 /** Defaults only, for programmatic callers and tests. */
 export function defaultConfig(overrides: ConfigOverrides = {}): Readonly<Config> {
-  return resolveConfig({ overrides, env: {}, cwd: '/nonexistent-replayguard-cwd' }).config;
+  return resolveConfig({ overrides, env: {}, discover: false }).config;
 }
