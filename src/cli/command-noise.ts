@@ -3,14 +3,11 @@ import type { Command } from 'commander';
 import { learnedNoiseToConfig } from '../noise/learned-config.js';
 import { SqliteResultsStore } from '../store/sqlite-results-store.js';
 import type { CliIo } from './cli-io.js';
+import { storedRunOptions, type StoredRunFlags } from './parse-values.js';
 
 export function registerNoise(program: Command, io: CliIo): void {
-  program
-    .command('noise')
-    .description('print the noise learned by a replay (--baseline or --repeat) as a config snippet to commit')
-    .option('--out <dir>', 'folder holding results.db [default: replay-out]', 'replay-out')
-    .option('--run <id>', 'run id or latest [default: latest]', 'latest')
-    .action(async (flags: { out: string; run: string }) => {
+  storedRunOptions(program.command('noise').description('print the noise learned by a replay (--baseline or --repeat) as a config snippet to commit'))
+    .action(async (flags: StoredRunFlags) => {
       const file = path.resolve(io.cwd, flags.out, 'results.db');
       const store = new SqliteResultsStore(file, { readonly: true });
       try {

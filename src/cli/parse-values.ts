@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 /** Flag value parsers: a bad value is a usage error that names the flag and the expected form. */
 
@@ -36,4 +36,16 @@ export function headerArg(v: string, previous: Record<string, string> = {}): Rec
   const colon = v.indexOf(':');
   if (colon <= 0) throw new InvalidArgumentError(`--header must look like "Name: value" (got "${v}")`);
   return { ...previous, [v.slice(0, colon).trim()]: v.slice(colon + 1).trim() };
+}
+
+/** The flags of the commands that read a stored run (`report`, `noise`). */
+export interface StoredRunFlags {
+  out: string;
+  run: string;
+}
+
+export function storedRunOptions(command: Command): Command {
+  return command
+    .option('--out <dir>', 'folder holding results.db', 'replay-out')
+    .option('--run <id>', 'run id or latest', 'latest');
 }
