@@ -1,27 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ReplayResult } from '../../src/types.js';
 import { makeComparison, makeDifference, makeObserved, makeRecorded, makeResult } from '../helpers/factories.js';
+import { describeWithBrowser } from '../helpers/requirements.js';
 import { fixtureResults, writeReport, XSS_IMG, XSS_SCRIPT } from './report-fixture.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let browser: Browser;
 let reportUrl: string;
-
-beforeAll(async () => {
-  // Never skip silently: a missing browser is a broken test environment.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`apt-get update && apt-get install -y chromium\` to run the browser tests`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const { dir } = await writeReport(fixtureResults());
-  reportUrl = `file://${path.join(dir, 'report.html')}`;
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 interface Opened {
   page: Page;
@@ -49,7 +36,17 @@ async function open(hash = '', url = reportUrl): Promise<Opened> {
 const pwned = (page: Page) => page.evaluate(() => (globalThis as Record<string, unknown>).__pwned);
 const group = (page: Page, route: string, label: string) => page.locator(`.group[data-route="${route}"]`).filter({ has: page.locator('.label', { hasText: label }) });
 
-describe('report.html in Chromium', () => {
+describeWithBrowser('report.html in Chromium', (executablePath) => {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const { dir } = await writeReport(fixtureResults());
+    reportUrl = `file://${path.join(dir, 'report.html')}`;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   it('shows the verdict, totals and the groups with their counts', async () => {
     const { page, errors } = await open();
     await expect(page.locator('#verdict').textContent()).resolves.toContain('FAIL: 40 regressions, 1 error, 1 slower route in 55 exchanges');
