@@ -64,12 +64,12 @@ describe('unordered: true (multiset)', () => {
     expect(run([3, 1, 2], [1, 2, 3], [{ path: '', unordered: true }]).verdict).toBe('noise');
   });
 
-  it('handles large arrays in linear time', () => {
+  // No wall-clock assertion (machines are shared and noisy): a quadratic matcher on 20,000 elements
+  // (4e8 deep comparisons) runs past the test's own timeout instead.
+  it('handles large arrays (20,000 reversed elements) within the test timeout', { timeout: 20_000 }, () => {
     const left = Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `n${i}` }));
     const right = [...left].reverse();
-    const start = performance.now();
     expect(run({ list: left }, { list: right }, [{ path: '/list', unordered: true }]).verdict).toBe('noise');
-    expect(performance.now() - start).toBeLessThan(3000);
   });
 });
 

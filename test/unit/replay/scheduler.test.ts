@@ -62,10 +62,10 @@ describe('schedule', () => {
 
   it('rate spaces starts by 1/rate', async () => {
     const { starts } = await trace(reads(6), { concurrency: 6, rate: 50, ms: 0 });
-    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-    // 20 ms apart; a late start lets the next one catch up a little, never burst.
-    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(10);
-    expect(starts[5]! - starts[0]!).toBeGreaterThanOrEqual(95);
+    // Start i is due 20 ms × i after the schedule's origin. A loaded machine can only make a start late
+    // (the next one may then catch up by at most one interval), never early, so these lower bounds hold
+    // whatever the load; timers may fire up to ~1 ms early.
+    starts.forEach((t, i) => expect(t - starts[0]!).toBeGreaterThanOrEqual(Math.max(0, i - 1) * 20 - 2));
   });
 
   it('shouldStop stops starting new items; in-flight ones finish', async () => {
