@@ -35,8 +35,11 @@ export interface RecordedResponse {
 
 /** Why an exchange has no (complete) response. */
 export interface ExchangeFailure {
-  /** `refused`, `reset`, `timeout`, `aborted` (client went away), `error` (anything else). */
-  kind: 'refused' | 'reset' | 'timeout' | 'aborted' | 'error';
+  /**
+   * `refused`, `reset`, `timeout`, `aborted` (client went away), `malformed` (the peer's response is
+   * not valid HTTP), `error` (anything else).
+   */
+  kind: 'refused' | 'reset' | 'timeout' | 'aborted' | 'malformed' | 'error';
   /** The low-level code, e.g. ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT. */
   code: string;
   message: string;

@@ -35,6 +35,8 @@ interface CaptureState {
 declare module 'fastify' {
   interface FastifyRequest {
     rgCapture: CaptureState | null;
+    /** The client's Content-Type, kept out of fastify's sight (see onRequest) and forwarded as sent. */
+    rgContentType: string | undefined;
   }
 }
 
@@ -75,6 +77,12 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     routerOptions: { ignoreDuplicateSlashes: false, ignoreTrailingSlash: false, maxParamLength: 65_535 },
   });
   app.decorateRequest('rgCapture', null);
+  app.decorateRequest('rgContentType', undefined);
+  // Every request body is forwarded as the raw stream it arrived as, whatever its content type: a
+  // parser would buffer it whole (unbounded memory) and re-encode it (fastify's text parser turns
+  // ISO-8859-1 into UTF-8 and reply-from then drops `; charset=`). One pass-through parser, no other.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   let seq = 0;
 
   const adminPrefix = record.adminPrefix;
@@ -106,6 +114,17 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     done();
   });
 
+  /**
+   * The router decides what is admin, after its own percent-decoding: `/%5f_replayguard/stats` is the
+   * same URI as `/__replayguard/stats` (RFC 3986 §6.2.2.2), so it is answered as admin and never
+   * recorded, while an encoding the router keeps (`%2F`) is an ordinary path forwarded upstream.
+   * Without a `%` the raw prefix test is the router's answer, and costs no allocation.
+   */
+  function isAdminRequest(request: FastifyRequest, raw: string): boolean {
+    if (raw.startsWith(adminPath)) return true;
+    return raw.includes('%') && (request.routeOptions.url ?? '').startsWith(adminPath);
+  }
+
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw.url ?? '';
     // Absolute-form targets (`GET http://elsewhere/`) would make this an open proxy: refuse them.
@@ -116,8 +135,15 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
         .send({ error: 'replayguard proxy: only origin-form requests (GET /path) are accepted; this proxy forwards to its configured upstream only', upstream });
       return;
     }
+    // fastify answers 415 to a Content-Type it cannot parse before any body parser runs; hidden from
+    // it, every body takes the pass-through parser, and rewriteRequestHeaders puts the header back.
+    const contentType = request.raw.headers['content-type'];
+    if (contentType !== undefined) {
+      request.rgContentType = contentType;
+      delete request.raw.headers['content-type'];
+    }
     // WebSocket upgrades are proxied untouched and not recorded (a capture would never finish).
-    if (raw.startsWith(adminPath) || request.headers.upgrade !== undefined) return done();
+    if (isAdminRequest(request, raw) || request.headers.upgrade !== undefined) return done();
     const method = request.raw.method ?? 'GET';
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
@@ -168,16 +194,17 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     const state = reply.request.rgCapture;
     if (state) state.failure = failure;
     if (reply.sent) return;
-    void reply
-      .code(status)
-      .header('content-type', 'application/json')
-      .send({
-        error: status === 504 ? 'upstream timed out' : 'upstream unavailable',
-        cause: failure.kind,
-        code: failure.code,
-        upstream,
-        hint: status === 504 ? `the upstream sent no response within ${record.upstreamTimeout} ms (record.upstreamTimeout)` : `check that ${upstream} is running and reachable from the proxy`,
-      });
+    void reply.code(status).header('content-type', 'application/json').send(upstreamErrorBody(failure, status));
+  }
+
+  /** The 502/504 body names what really went wrong: silence, no connection, or a reply that is not HTTP. */
+  function upstreamErrorBody(failure: ExchangeFailure, status: 502 | 504): object {
+    const base = { cause: failure.kind, code: failure.code, upstream };
+    if (status === 504) return { error: 'upstream timed out', ...base, hint: `the upstream sent no response within ${record.upstreamTimeout} ms (record.upstreamTimeout)` };
+    if (failure.kind === 'malformed') {
+      return { error: "the upstream's response was malformed", ...base, reason: failure.message, hint: `${upstream} answered with something that is not valid HTTP/1.1; fix the upstream's response` };
+    }
+    return { error: 'upstream unavailable', ...base, reason: failure.message, hint: `check that ${upstream} is running and reachable from the proxy` };
   }
 
   /** Hands the finished capture over, once. */
@@ -228,12 +255,18 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       onError: onUpstreamError as never,
       // reply-from retries GETs on 503 by default; a recording proxy must show the real answer.
       retryDelay: () => null,
-      rewriteRequestHeaders: (_req, headers) => {
+      rewriteRequestHeaders: (req, headers) => {
         headers.host = upstreamUrl.host;
+        if (req.rgContentType !== undefined) headers['content-type'] = req.rgContentType;
+        // Node has already answered `100 Continue` to the client (the server has no checkContinue
+        // listener), so the expectation is met on this hop; undici refuses to send the header.
+        delete headers.expect;
         return headers;
       },
     },
     internalRewriteLocationHeader: false,
+    // The pass-through parser above is registered by us, once, for every content type.
+    proxyPayloads: false,
   });
   return app;
 }

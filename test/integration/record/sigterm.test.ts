@@ -1,41 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { spawnRecorder } from '../../helpers/cli-process.js';
 import { readExchanges } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-/** The real CLI as a child process, from source through tsx; resolves once it logs its address. */
-async function spawnRecorder(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<{ code: number | null; signal: string | null }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '' } });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  child.stdout!.resume();
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`recorder did not start within 20 s:\n${err}`)), 20_000);
-    const check = (): void => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stderr!.on('data', check);
-    void exited.then(({ code }) => reject(new Error(`recorder exited early with ${code}:\n${err}`)));
-  });
-  return { child, url, stderr: () => err, exited };
-}
 
 describe('SIGTERM under load', () => {
   it('finishes in-flight requests, stores every exchange a client got an answer for, and exits 0', async () => {
