@@ -51,6 +51,11 @@ export const catalogue = {
     hint: 'point --db at a file written by `replayguard record`',
     exit: 2,
   },
+  RG_ERR_DB_UNREACHABLE: {
+    message: 'cannot reach PostgreSQL at {url}: {reason}',
+    hint: 'start the server or fix the URL given to --db (or $REPLAYGUARD_DB); the user needs CONNECT on the database (and CREATE on it the first time, to make the schema)',
+    exit: 2,
+  },
   RG_ERR_SESSION_NOT_FOUND: {
     message: 'session "{session}" not found in {file}',
     hint: 'run `replayguard ls --db {file}` to see the recorded sessions',

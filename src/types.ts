@@ -91,6 +91,25 @@ export interface SessionStats extends SessionInfo {
   bytes: number;
 }
 
+/** A recorder process writing into a session shared with others (PostgreSQL). */
+export interface RecorderInfo {
+  host: string;
+  pid: number;
+  /** The upstream this recorder forwards to. */
+  upstream: string;
+  startedAt: number;
+}
+
+export interface RecorderCounts extends RecorderInfo {
+  id: number;
+  sessionId: number;
+  endedAt: number | null;
+  exchanges: number;
+  failures: number;
+  /** Captures this recorder dropped (queue full, storage down) or could not store. */
+  dropped: number;
+}
+
 export interface RouteStats {
   sessionId: number;
   method: string;

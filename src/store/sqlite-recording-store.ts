@@ -85,7 +85,7 @@ const EXCHANGE_COLUMNS = `e.id, e.session_id, e.seq, e.started_at, e.upstream, e
   LEFT JOIN bodies rb ON rb.hash = e.req_body_hash
   LEFT JOIN bodies sb ON sb.hash = e.res_body_hash`;
 
-interface ExchangeRow {
+export interface ExchangeRow {
   id: number;
   session_id: number;
   seq: number;
@@ -97,18 +97,18 @@ interface ExchangeRow {
   req_headers: string;
   req_body: Buffer | null;
   req_body_size: number;
-  req_body_truncated: number;
+  req_body_truncated: number | boolean;
   status: number | null;
   res_headers: string | null;
   res_body: Buffer | null;
   res_body_size: number | null;
-  res_body_truncated: number | null;
+  res_body_truncated: number | boolean | null;
   ttfb_ms: number | null;
   total_ms: number;
   failure: string | null;
 }
 
-interface SessionRow {
+export interface SessionRow {
   id: number;
   name: string;
   upstream: string;
@@ -116,11 +116,12 @@ interface SessionRow {
   ended_at: number | null;
 }
 
-function toSession(r: SessionRow): SessionInfo {
+export function toSession(r: SessionRow): SessionInfo {
   return { id: r.id, name: r.name, upstream: r.upstream, startedAt: r.started_at, endedAt: r.ended_at };
 }
 
-function toExchange(r: ExchangeRow): Exchange {
+/** A stored row (SQLite or PostgreSQL: flags as 0/1 or booleans) as the plain Exchange every stage sees. */
+export function toExchange(r: ExchangeRow): Exchange {
   return {
     id: r.id,
     sessionId: r.session_id,
@@ -132,7 +133,7 @@ function toExchange(r: ExchangeRow): Exchange {
       method: r.method,
       url: r.url,
       headers: JSON.parse(r.req_headers) as HeaderPairs,
-      body: { bytes: r.req_body, size: r.req_body_size, truncated: r.req_body_truncated === 1 },
+      body: { bytes: r.req_body, size: r.req_body_size, truncated: Boolean(r.req_body_truncated) },
     },
     response:
       r.status === null
@@ -140,7 +141,7 @@ function toExchange(r: ExchangeRow): Exchange {
         : {
             status: r.status,
             headers: JSON.parse(r.res_headers ?? '[]') as HeaderPairs,
-            body: { bytes: r.res_body, size: r.res_body_size ?? 0, truncated: r.res_body_truncated === 1 },
+            body: { bytes: r.res_body, size: r.res_body_size ?? 0, truncated: Boolean(r.res_body_truncated) },
           },
     timing: { ttfbMs: r.ttfb_ms, totalMs: r.total_ms },
     failure: r.failure ? (JSON.parse(r.failure) as ExchangeFailure) : null,

@@ -1,4 +1,4 @@
-import type { Exchange, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
+import type { Exchange, NewExchange, RecorderCounts, RecorderInfo, RouteStats, SessionInfo, SessionStats } from '../types.js';
 
 /**
  * Where recordings live. Small on purpose, so a second backend (say PostgreSQL, for several proxies
@@ -18,9 +18,18 @@ export interface RecordingStore {
    * Append a batch in one transaction (all or nothing). `seq` is kept when given (arrival order at
    * the proxy) and assigned after the session's last one otherwise. Returns the new ids.
    */
-  append(sessionId: number, exchanges: readonly NewExchange[]): Promise<number[]>;
+  append(sessionId: number, exchanges: readonly NewExchange[], options?: AppendOptions): Promise<number[]>;
   /** Count captures the recorder had to drop, so `ls` can show them. */
-  addDropped(sessionId: number, count: number): Promise<void>;
+  addDropped(sessionId: number, count: number, options?: AppendOptions): Promise<void>;
+
+  /**
+   * Several recorders, one session (backends shared over the network): a recorder registers once and
+   * passes its id to `append`. Absent on single-writer backends (SQLite).
+   */
+  registerRecorder?(sessionId: number, info: RecorderInfo): Promise<number>;
+  endRecorder?(recorderId: number, endedAt: number): Promise<void>;
+  /** Exchanges, failures and drops per recorder, for one session or all. */
+  recorderStats?(sessionId?: number): Promise<RecorderCounts[]>;
 
   /** A session by name, by numeric id, or `latest` (the most recently started). */
   findSession(ref: string): Promise<SessionInfo | undefined>;
@@ -32,4 +41,13 @@ export interface RecordingStore {
   routeStats(sessionId?: number): Promise<RouteStats[]>;
 
   close(): Promise<void>;
+}
+
+export interface AppendOptions {
+  /**
+   * The registered recorder writing: each exchange's `seq` is then that recorder's own sequence, the
+   * session's order is assigned by the store, and an exchange already stored under the same
+   * (recorder, seq) — a batch retried after a lost acknowledgement — is skipped, not stored twice.
+   */
+  recorderId?: number;
 }
