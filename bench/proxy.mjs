@@ -73,7 +73,7 @@ async function storageBound() {
       return b;
     };
     const mk = (seq) => ({
-      seq, startedAt: Date.now(), upstream: upstreamUrl,
+      seq, startedAt: Date.now(), upstream: upstreamUrl, route: '/large',
       request: { method: 'GET', url: '/large', headers: [['host', 'x'], ['user-agent', 'wrk']], body: { bytes: null, size: 0, truncated: false } },
       response: { status: 200, headers, body: { bytes: unique(seq), size: bytes, truncated: false } },
       timing: { ttfbMs: 0.3, totalMs: 0.5 }, failure: null,

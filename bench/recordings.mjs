@@ -25,6 +25,7 @@ export function appendExchanges(store, sessionId, { n, firstSeq = 1, upstream, b
       const i = firstSeq + done + j;
       rows.push({
         seq: i,
+        route: '/items/:id',
         startedAt: 1_790_000_000_000 + i,
         upstream,
         request: {

@@ -56,6 +56,11 @@ export const catalogue = {
     hint: 'start the server or fix the URL given to --db (or $REPLAYGUARD_DB); the user needs CONNECT on the database (and CREATE on it the first time, to make the schema)',
     exit: 2,
   },
+  RG_ERR_STORE_UNSUPPORTED: {
+    message: 'no storage backend for {scheme}:// locations in this build ({location})',
+    hint: 'pass a file path to --db for the SQLite store, or use a replayguard build that ships the {scheme} backend',
+    exit: 2,
+  },
   RG_ERR_SESSION_NOT_FOUND: {
     message: 'session "{session}" not found in {file}',
     hint: 'run `replayguard ls --db {file}` to see the recorded sessions',

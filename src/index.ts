@@ -16,9 +16,9 @@ export { resolveConfig, defaultConfig, type ResolvedConfig, type ResolveOptions,
 export { startRecorder, type RecorderOptions, type RunningRecorder, type RecorderStats } from './record/recorder.js';
 export { createRedactor, DEFAULT_REDACTED_HEADERS } from './record/redact.js';
 
-export type { RecordingStore } from './store/store.js';
-export { SqliteRecordingStore, openRecordingStore } from './store/sqlite-recording-store.js';
-export { SqliteResultsStore } from './store/sqlite-results-store.js';
+export type { RecordingStore, ResultsStore, NewRun, StoredRun, StoreOpenOptions } from './store/store.js';
+export { openRecordingStore, openResultsStore, type StoreBackend } from './store/open-store.js';
+export { storedForm } from './store/stored-result.js';
 export { createRouteTemplater, type RouteTemplater } from './routes/route-template.js';
 
 export { replay, type ReplayOptions, type ReplayOutcome } from './replay/replay.js';
@@ -29,5 +29,5 @@ export { learnedNoiseToConfig } from './noise/learned-config.js';
 export { createReporters, type Reporter, type ReporterContext } from './report/reporter.js';
 export { regenerateReport as report, type RegenerateOptions as ReportOptions } from './report/regenerate.js';
 
-/** Open a recordings database (SQLite). Read-only opens never modify the file. */
-export { openRecordingStore as openStore } from './store/sqlite-recording-store.js';
+/** Open a recordings store from a `--db` value (a file path: SQLite). Read-only opens never modify it. */
+export { openRecordingStore as openStore } from './store/open-store.js';

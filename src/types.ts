@@ -66,13 +66,17 @@ export interface Exchange {
   failure: ExchangeFailure | null;
 }
 
-/** What a recorder hands to the store; ids and the route are assigned on write. */
-export type NewExchange = Omit<Exchange, 'id' | 'sessionId' | 'seq' | 'route'> & {
-  /** Arrival order at the proxy; assigned by the store when absent. */
+/**
+ * What a recorder hands to the store. The route template is assigned before (routes module); the id
+ * and the `seq` are allocated by the store on write.
+ */
+export type NewExchange = Omit<Exchange, 'id' | 'sessionId' | 'seq'> & {
+  /** An explicit position (imports); the recorder leaves it out and the store allocates one. */
   seq?: number;
-  /** Route template; computed by the store when absent. */
-  route?: string;
 };
+
+/** What the proxy observed, before routing and storage: an exchange without identity or route. */
+export type Capture = Omit<NewExchange, 'route' | 'seq'>;
 
 export interface SessionInfo {
   id: number;

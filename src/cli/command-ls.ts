@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { SqliteRecordingStore } from '../store/sqlite-recording-store.js';
+import { displayLocation, openRecordingStore, resolveLocation } from '../store/open-store.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 import { formatBytes, formatTime, table } from './format.js';
 
@@ -21,18 +20,18 @@ export function registerLs(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of tables')
     .action(async (flags: LsFlags) => {
       const { config } = resolveForCli(io, flags.config, { db: flags.db });
-      const file = path.resolve(io.cwd, config.db);
-      const store = new SqliteRecordingStore(file, { readonly: true });
+      const file = resolveLocation(config.db, io.cwd);
+      const store = await openRecordingStore(file, { readonly: true });
       try {
         const sessions = await store.listSessions();
         const only = flags.session ? await store.findSession(flags.session) : undefined;
         const shown = flags.session ? sessions.filter((s) => s.id === only?.id) : sessions;
         const routes = await store.routeStats(only?.id);
         if (flags.json) {
-          io.out(JSON.stringify({ db: file, sessions: shown, routes }, null, 2));
+          io.out(JSON.stringify({ db: displayLocation(file), sessions: shown, routes }, null, 2));
           return;
         }
-        io.out(`sessions in ${file}`);
+        io.out(`sessions in ${displayLocation(file)}`);
         if (shown.length === 0) {
           io.out('  (none yet: record with `replayguard record --upstream URL`)');
           return;
@@ -62,9 +61,10 @@ export function registerLs(program: Command, io: CliIo): void {
     .option('--config <file>', 'configuration file')
     .action(async (flags: LsFlags) => {
       const { config } = resolveForCli(io, flags.config, { db: flags.db });
-      const file = path.resolve(io.cwd, config.db);
-      const store = new SqliteRecordingStore(file, { mustExist: true });
+      const file = resolveLocation(config.db, io.cwd);
+      // Opening migrates: each backend brings its data to the current schema when it opens it.
+      const store = await openRecordingStore(file, { mustExist: true });
       await store.close();
-      io.out(`${file} is at the current schema`);
+      io.out(`${displayLocation(file)} is at the current schema`);
     });
 }

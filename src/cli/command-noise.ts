@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { learnedNoiseToConfig } from '../noise/learned-config.js';
-import { SqliteResultsStore } from '../store/sqlite-results-store.js';
+import { findFinishedRun } from '../store/find-run.js';
+import { openResultsStore } from '../store/open-store.js';
 import type { CliIo } from './cli-io.js';
 import { storedRunOptions, type StoredRunFlags } from './parse-values.js';
 
@@ -9,9 +10,9 @@ export function registerNoise(program: Command, io: CliIo): void {
   storedRunOptions(program.command('noise').description('print the noise learned by a replay (--baseline or --repeat) as a config snippet to commit'))
     .action(async (flags: StoredRunFlags) => {
       const file = path.resolve(io.cwd, flags.out, 'results.db');
-      const store = new SqliteResultsStore(file, { readonly: true });
+      const store = await openResultsStore(file, { readonly: true });
       try {
-        const { run, summary } = store.findFinishedRun(flags.run);
+        const { run, summary } = await findFinishedRun(store, flags.run);
         if (summary.learnedNoise.length === 0) {
           io.err(`run ${run.id} learned no noise (replay with --baseline URL or --repeat 2 to learn it)`);
           io.out('{}');
@@ -20,7 +21,7 @@ export function registerNoise(program: Command, io: CliIo): void {
         io.err(`noise learned by run ${run.id} (${summary.learnedNoise.length} patterns); merge into replayguard.config.json:`);
         io.out(JSON.stringify(learnedNoiseToConfig(summary.learnedNoise), null, 2));
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }

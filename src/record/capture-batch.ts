@@ -1,4 +1,4 @@
-import type { NewExchange, StoredBody } from '../types.js';
+import type { Capture, StoredBody } from '../types.js';
 
 /**
  * Captures cross to the writer thread as one message per batch: small metadata objects (structured
@@ -16,9 +16,9 @@ interface BodyRef {
   none: boolean;
 }
 
-type PackedExchange = Omit<NewExchange, 'request' | 'response'> & {
-  request: Omit<NewExchange['request'], 'body'> & { body: BodyRef };
-  response: (Omit<NonNullable<NewExchange['response']>, 'body'> & { body: BodyRef }) | null;
+type PackedExchange = Omit<Capture, 'request' | 'response'> & {
+  request: Omit<Capture['request'], 'body'> & { body: BodyRef };
+  response: (Omit<NonNullable<Capture['response']>, 'body'> & { body: BodyRef }) | null;
 };
 
 export interface PackedBatch {
@@ -30,7 +30,7 @@ export interface PackedBatch {
   bytes: number;
 }
 
-export function bodyBytesOf(e: NewExchange): number {
+export function bodyBytesOf(e: Capture): number {
   return (e.request.body.bytes?.length ?? 0) + (e.response?.body.bytes?.length ?? 0);
 }
 
@@ -39,7 +39,7 @@ export function bodyBytesOf(e: NewExchange): number {
  * written, so the recorder reuses a few instead of allocating one per batch, which V8 would reclaim
  * only lazily as external memory.
  */
-export function packBatch(exchanges: readonly NewExchange[], dropped: number, bytes: number, take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n)): PackedBatch {
+export function packBatch(exchanges: readonly Capture[], dropped: number, bytes: number, take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n)): PackedBatch {
   let total = 0;
   for (const e of exchanges) total += bodyBytesOf(e);
   const bodies = take(total);
@@ -61,7 +61,7 @@ export function packBatch(exchanges: readonly NewExchange[], dropped: number, by
   return { items, bodies, dropped, bytes };
 }
 
-export function unpackBatch(batch: PackedBatch): NewExchange[] {
+export function unpackBatch(batch: PackedBatch): Capture[] {
   // A view, not a copy: the bodies are read (bound into SQLite) before the buffer goes back.
   const all = Buffer.from(batch.bodies);
   const body = (r: BodyRef): StoredBody => ({

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ReplayguardError, type ErrorCode } from '../errors.js';
-import type { NewExchange, SessionInfo } from '../types.js';
+import type { Capture, SessionInfo } from '../types.js';
 import { bodyBytesOf, packBatch } from './capture-batch.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
@@ -50,7 +50,7 @@ function spawnWriter(init: WriterInit): Worker {
  */
 export class CaptureWriter {
   private readonly worker: Worker;
-  private queue: NewExchange[] = [];
+  private queue: Capture[] = [];
   private queueBytes = 0;
   private pendingBytes = 0;
   private droppedSinceFlush = 0;
@@ -72,7 +72,7 @@ export class CaptureWriter {
 
   constructor(private readonly options: CaptureWriterOptions) {
     this.worker = spawnWriter({
-      dbFile: options.dbFile,
+      location: options.location,
       session: options.session,
       redact: options.redact,
       routeTemplates: options.routeTemplates,
@@ -108,7 +108,7 @@ export class CaptureWriter {
     return this.readyPromise;
   }
 
-  enqueue(exchange: NewExchange): boolean {
+  enqueue(exchange: Capture): boolean {
     const bytes = bodyBytesOf(exchange) + OVERHEAD_BYTES;
     if (this.closed || this.dead || this.pendingBytes + bytes > this.options.maxQueueBytes) {
       this.droppedSinceFlush++;
@@ -185,7 +185,8 @@ export class CaptureWriter {
     this.pendingBytes -= m.bytes;
     this.totals.written += m.written;
     this.totals.dropped += m.failed;
-    if (m.error) this.warn(`recording write failed (${m.error}); ${m.failed} captures lost and counted`);
+    // Keyed by the cause alone, so a store that keeps failing is reported once, not per batch.
+    if (m.error) this.warn(`recording storage failed (${m.error}): captures are dropped and counted until it recovers; the proxy keeps forwarding`);
     if (this.inFlight === 0) this.wakeIdle();
   }
 

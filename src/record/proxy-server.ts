@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import httpProxy from '@fastify/http-proxy';
 import type { RecordConfig } from '../config/schema.js';
-import type { ExchangeFailure, HeaderPairs, NewExchange } from '../types.js';
+import type { Capture, ExchangeFailure, HeaderPairs } from '../types.js';
 import { BodyTap } from '../http/body-tap.js';
 import { pairsFromObject, pairsFromRaw } from '../http/header-pairs.js';
 import { classifyTransportFailure } from '../http/transport-failure.js';
@@ -15,13 +15,12 @@ export interface ProxyDeps {
   record: Readonly<RecordConfig>;
   filter: TrafficFilter;
   /** Hands a finished capture to storage; must not block. */
-  capture: (exchange: NewExchange) => void;
+  capture: (exchange: Capture) => void;
   /** Health and stats for the admin endpoints. */
   stats: () => object;
 }
 
 interface CaptureState {
-  seq: number;
   startedAt: number;
   t0: number;
   reqTap: BodyTap;
@@ -83,7 +82,6 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   // ISO-8859-1 into UTF-8 and reply-from then drops `; charset=`). One pass-through parser, no other.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  let seq = 0;
 
   const adminPrefix = record.adminPrefix;
   const adminPath = `${adminPrefix}/`;
@@ -147,7 +145,6 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     const method = request.raw.method ?? 'GET';
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
-      seq: ++seq,
       startedAt: Date.now(),
       t0: now(),
       reqTap: new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw),
@@ -219,7 +216,6 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       }
       const upstreamAnswered = state.status !== null;
       deps.capture({
-        seq: state.seq,
         startedAt: state.startedAt,
         upstream,
         request: {

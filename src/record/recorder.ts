@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { ReplayguardError, reasonOf } from '../errors.js';
+import { displayLocation, resolveLocation } from '../store/open-store.js';
 import type { SessionInfo } from '../types.js';
 import { CaptureWriter } from './capture-writer.js';
 import { buildProxyServer } from './proxy-server.js';
@@ -46,9 +46,9 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     throw new ReplayguardError('RG_ERR_USAGE', { details: 'record needs an upstream: pass --upstream http://staging:8080 (or set record.upstream in the config)', command: 'record' });
   }
   const upstreamOrigin = new URL(upstream).origin === 'null' ? upstream : upstream.replace(/\/$/, '');
-  const dbFile = path.resolve(config.db);
+  const dbFile = resolveLocation(config.db);
   const writer = new CaptureWriter({
-    dbFile,
+    location: dbFile,
     session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
     redact: config.redact,
     routeTemplates: [...config.routes.templates],
@@ -91,7 +91,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.record.port;
   const url = address.replace('[::1]', 'localhost');
-  log(`replayguard record: listening on ${url} → upstream ${upstreamOrigin}, session "${session.name}", database ${dbFile}`);
+  log(`replayguard record: listening on ${url} → upstream ${upstreamOrigin}, session "${session.name}", database ${displayLocation(dbFile)}`);
 
   let closing: Promise<void> | null = null;
   return {

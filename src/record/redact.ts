@@ -3,7 +3,7 @@ import type { RedactConfig } from '../config/schema.js';
 import { decodeBody } from '../compare/decode-body.js';
 import { contentEncodings, headerValue } from '../compare/header-values.js';
 import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
-import type { HeaderPairs, NewExchange, StoredBody } from '../types.js';
+import type { Capture, HeaderPairs, StoredBody } from '../types.js';
 
 /** Redacted by default: credentials that must never reach a disk. */
 export const DEFAULT_REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'];
@@ -11,7 +11,7 @@ export const DEFAULT_REDACTED_HEADERS = ['authorization', 'proxy-authorization',
 const JSON_TYPE = /[/+]json\b/i;
 
 export interface Redactor {
-  redact(exchange: NewExchange): NewExchange;
+  redact<T extends Capture>(exchange: T): T;
 }
 
 function escapePointerSegment(s: string): string {
@@ -126,7 +126,7 @@ export function createRedactor(config: RedactConfig, maxDecodedBytes = 32 * 1024
   }
 
   return {
-    redact(e: NewExchange): NewExchange {
+    redact<T extends Capture>(e: T): T {
       return {
         ...e,
         request: {

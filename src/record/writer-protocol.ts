@@ -4,7 +4,8 @@ import type { PackedBatch } from './capture-batch.js';
 
 /** What the writer thread is started with. */
 export interface WriterInit {
-  dbFile: string;
+  /** The `--db` value: a file path (SQLite) or a backend URL. */
+  location: string;
   session: { name: string; upstream: string; startedAt: number };
   redact: RedactConfig;
   routeTemplates: string[];

@@ -5,8 +5,8 @@ import type { Config } from '../config/schema.js';
 import { ReplayguardError, reasonOf } from '../errors.js';
 import { createReporters, type Reporter } from '../report/reporter.js';
 import { createSummaryBuilder } from '../report/summary-builder.js';
-import { SqliteRecordingStore } from '../store/sqlite-recording-store.js';
-import { SqliteResultsStore } from '../store/sqlite-results-store.js';
+import { displayLocation, openRecordingStore, openResultsStore, resolveLocation } from '../store/open-store.js';
+import type { ResultsStore } from '../store/store.js';
 import { NoiseLearner } from '../noise/noise-learner.js';
 import type { Exchange, ExchangeFailure, LearnedNoise, ReplayResult, RunInfo, RunSummary } from '../types.js';
 import { evaluateFailOn } from './fail-policy.js';
@@ -79,29 +79,29 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     headerOverrides[k] = value;
   }
 
-  const dbFile = path.resolve(cwd, config.db);
-  const recordings = new SqliteRecordingStore(dbFile, { readonly: true });
+  const dbFile = resolveLocation(config.db, cwd);
+  const recordings = await openRecordingStore(dbFile, { readonly: true });
   const outDir = path.resolve(cwd, config.replay.out);
-  let results: SqliteResultsStore | null = null;
+  let results: ResultsStore | null = null;
   const clients: TargetClient[] = [];
   try {
     const session = await recordings.findSession(config.replay.session);
-    if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: dbFile });
+    if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: displayLocation(dbFile) });
     const total = await recordings.countExchanges(session.id);
-    if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: dbFile });
+    if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: displayLocation(dbFile) });
 
     try {
       mkdirSync(outDir, { recursive: true });
     } catch (e) {
       throw new ReplayguardError('RG_ERR_OUT_DIR', { dir: outDir, reason: reasonOf(e) }, { cause: e });
     }
-    results = new SqliteResultsStore(path.join(outDir, 'results.db'));
+    results = await openResultsStore(path.join(outDir, 'results.db'));
     const startedAt = Date.now();
-    let run: RunInfo = results.createRun({
+    let run: RunInfo = await results.createRun({
       startedAt,
       target,
       baseline: baselineUrl,
-      recordingsDb: dbFile,
+      recordingsDb: displayLocation(dbFile),
       session: session.name,
       configFingerprint: options.configFingerprint ?? '',
       config,
@@ -145,9 +145,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const learner = learning ? new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat') : null;
 
     let pending: ReplayResult[] = [];
-    const flush = (): void => {
-      if (pending.length) results!.append(pending);
+    const flush = async (): Promise<void> => {
+      const batch = pending;
       pending = [];
+      if (batch.length) await results!.append(batch);
     };
     // Results reach the summary and the reporters at once, or — when noise is learned — after the
     // whole run was seen and each result re-classified (second pass over results.db).
@@ -179,7 +180,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       }
       if (learner && result.comparison) learner.observe(result.method, result.route, result.comparison.differences, noise ?? []);
       pending.push(result);
-      if (pending.length >= RESULT_BATCH) flush();
+      if (pending.length >= RESULT_BATCH) await flush();
       if (!learner) await publish(result);
       else for (const r of reporters) r.onProgress?.(result);
     };
@@ -198,7 +199,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
           warn(`internal error while replaying ${e.request.method} ${e.request.url}: ${reasonOf(err)}`);
         }),
     );
-    flush();
+    await flush();
     if (unreachable) {
       const failure = unreachable as ExchangeFailure;
       throw new ReplayguardError('RG_ERR_TARGET_UNREACHABLE', { url: target, count: attempts, reason: `${failure.code}: ${failure.message}` });
@@ -208,7 +209,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     if (learner) {
       const model = learner.finish();
       let changed: ReplayResult[] = [];
-      for (const stored of results.iterate(run.id)) {
+      for await (const stored of results.results(run.id)) {
         let result = stored;
         if (stored.comparison) {
           const comparison = model.apply(stored.method, stored.route, stored.comparison);
@@ -216,14 +217,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
             result = { ...stored, comparison, verdict: comparison.verdict };
             changed.push(result);
             if (changed.length >= RESULT_BATCH) {
-              results.reclassify(changed);
+              await results.reclassify(changed);
               changed = [];
             }
           }
         }
         await publish(result);
       }
-      results.reclassify(changed);
+      await results.reclassify(changed);
       learnedNoise = model.learned();
     }
 
@@ -234,12 +235,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const { exitCode, reason } = evaluateFailOn(config.replay.failOn, built.counts, slow);
     run = { ...run, endedAt, counts: built.counts, exitCode };
     const final: RunSummary = { ...built, run, exitCode, exitReason: reason };
-    results.finishRun(final);
+    await results.finishRun(final);
     for (const r of reporters) await r.onRunEnd?.(final);
     return { exitCode, exitReason: reason, summary: final, outDir, resultsDb: results.location, reportPath: path.join(outDir, 'report.html') };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
-    results?.close();
+    await results?.close();
     await recordings.close();
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { SqliteResultsStore } from '../store/sqlite-results-store.js';
+import { findFinishedRun } from '../store/find-run.js';
+import { openResultsStore } from '../store/open-store.js';
 import type { RunSummary } from '../types.js';
 import { driveReporters } from './drive-reporters.js';
 import { createReporters, REPORT_FILES } from './reporter.js';
@@ -22,9 +23,9 @@ export interface RegenerateOptions {
 export async function regenerateReport(options: RegenerateOptions): Promise<{ summary: RunSummary; reportPath: string }> {
   const outDir = path.resolve(options.outDir);
   // Read-only: a missing file is RG_ERR_DB_NOT_FOUND, never an empty database created on the spot.
-  const store = new SqliteResultsStore(path.join(outDir, 'results.db'), { readonly: true });
+  const store = await openResultsStore(path.join(outDir, 'results.db'), { readonly: true });
   try {
-    const { run, summary, config } = store.findFinishedRun(options.run ?? 'latest');
+    const { run, summary, config } = await findFinishedRun(store, options.run ?? 'latest');
     const reporters = createReporters(options.reporters ?? ['html', 'json', 'junit', 'markdown'], {
       outDir,
       config: config as Config,
@@ -35,12 +36,12 @@ export async function regenerateReport(options: RegenerateOptions): Promise<{ su
     // The same hooks a live replay drives; the stored summary supplies what only the live run knew
     // (learned noise, latency, the exit code).
     const { learnedNoise, latency, exitCode, exitReason, durationMs } = summary;
-    await driveReporters(reporters, summary.run, store.iterate(run.id), {
-      total: store.countResults(run.id),
+    await driveReporters(reporters, summary.run, store.results(run.id), {
+      total: await store.countResults(run.id),
       extras: { learnedNoise, latency, exitCode, exitReason, durationMs },
     });
     return { summary, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {
-    store.close();
+    await store.close();
   }
 }

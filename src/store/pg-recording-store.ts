@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { ReplayguardError, isReplayguardError, reasonOf } from '../errors.js';
-import { createRouteTemplater, type RouteTemplater } from '../routes/route-template.js';
 import type { Exchange, NewExchange, RecorderCounts, RecorderInfo, RouteStats, SessionInfo, SessionStats } from '../types.js';
 import { migratePg, quoteIdent } from './pg-migrations.js';
 import { parsePgLocation, type PgLocation } from './pg-location.js';
@@ -12,8 +11,6 @@ import type { AppendOptions, RecordingStore } from './store.js';
 export interface PgRecordingStoreOptions {
   /** Every transaction read-only (replay, ls); the schema must exist at the current version. */
   readonly?: boolean;
-  /** User route templates applied when an exchange arrives without one. */
-  routeTemplates?: readonly string[];
   /** Connections kept at most. @default 4 */
   maxConnections?: number;
 }
@@ -47,7 +44,6 @@ export class PgRecordingStore implements RecordingStore {
   private constructor(
     private readonly pool: pg.Pool,
     loc: PgLocation,
-    private readonly templater: RouteTemplater,
   ) {
     this.location = loc.schema === 'replayguard' ? loc.display : `${loc.display} (schema ${loc.schema})`;
     const q = quoteIdent(loc.schema);
@@ -71,7 +67,7 @@ export class PgRecordingStore implements RecordingStore {
       if (isReplayguardError(e)) throw e;
       throw new ReplayguardError('RG_ERR_DB_OPEN', { file: loc.display, reason: reasonOf(e) }, { cause: e });
     }
-    return new PgRecordingStore(pool, loc, createRouteTemplater(options.routeTemplates ?? []));
+    return new PgRecordingStore(pool, loc);
   }
 
   async openSession(input: { name: string; upstream: string; startedAt: number }): Promise<SessionInfo> {
@@ -156,7 +152,7 @@ export class PgRecordingStore implements RecordingStore {
         const [resBody, resHash] = place(res?.body.bytes);
         const row = [
           seqs[i], recorderId === null ? null : safeInt(e.seq ?? 0, 'recorder seq'), e.startedAt, e.upstream, e.request.method,
-          e.request.url, e.route ?? this.templater.templateOf(e.request.url), JSON.stringify(e.request.headers), reqBody, reqHash,
+          e.request.url, e.route, JSON.stringify(e.request.headers), reqBody, reqHash,
           e.request.body.size, e.request.body.truncated, res?.status ?? null, res ? JSON.stringify(res.headers) : null,
           resBody, resHash, res?.body.size ?? null, res ? res.body.truncated : null,
           e.timing.ttfbMs, e.timing.totalMs, e.failure ? JSON.stringify(e.failure) : null,

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Exchange, ExchangeFailure, HeaderPairs, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
-import { createRouteTemplater, type RouteTemplater } from '../routes/route-template.js';
+import { createRouteTemplater } from '../routes/route-template.js';
 import { migrate, type Migration } from './migrations.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
-import type { RecordingStore } from './store.js';
+import type { RecordingStore, StoreOpenOptions } from './store.js';
 
 /** 'RGrc' — marks a file as a replayguard recordings database. */
 export const RECORDINGS_APPLICATION_ID = 0x52477263;
@@ -148,34 +148,23 @@ export function toExchange(r: ExchangeRow): Exchange {
   };
 }
 
-export interface SqliteRecordingStoreOptions {
-  /** Open read-only (replay, ls): the file must exist and is never modified. */
-  readonly?: boolean;
-  /** Refuse to create the file (migrate, ls). */
-  mustExist?: boolean;
-  /** User route templates applied when an exchange arrives without one. */
-  routeTemplates?: readonly string[];
-}
-
 /** The default backend: one SQLite file in WAL mode. */
 export class SqliteRecordingStore implements RecordingStore {
   readonly location: string;
   private readonly db: SqliteDatabase;
-  private readonly templater: RouteTemplater;
   private readonly stmts: {
     insert?: Statement;
     nextSeq?: Statement;
     insertBody?: Statement;
   } = {};
 
-  constructor(file: string, options: SqliteRecordingStoreOptions = {}) {
+  constructor(file: string, options: StoreOpenOptions = {}) {
     this.location = path.resolve(file);
     this.db = openSqlite(this.location, {
       readonly: options.readonly ?? false,
       mustExist: options.mustExist ?? false,
       prepare: (db) => migrate(db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID }),
     });
-    this.templater = createRouteTemplater(options.routeTemplates ?? []);
   }
 
   async openSession(input: { name: string; upstream: string; startedAt: number }): Promise<SessionInfo> {
@@ -198,7 +187,7 @@ export class SqliteRecordingStore implements RecordingStore {
     return this.appendSync(sessionId, exchanges);
   }
 
-  /** The synchronous core of `append`, for the writer thread that owns this store. */
+  /** The synchronous core of `append` (benchmarks and bulk loaders that own the file). */
   appendSync(sessionId: number, exchanges: readonly NewExchange[]): number[] {
     this.stmts.insert ??= this.db.prepare(`
       INSERT INTO exchanges (session_id, seq, started_at, upstream, method, url, route, req_headers, req_body,
@@ -218,15 +207,19 @@ export class SqliteRecordingStore implements RecordingStore {
     const insert = this.stmts.insert;
     const nextSeq = this.stmts.nextSeq;
     return this.db.transaction(() => {
+      // Allocated here, inside the write transaction, from what the file holds: a second recorder
+      // process appending to the same session continues the numbering instead of colliding with it.
+      let next = (nextSeq.get(sessionId) as { seq: number }).seq;
       const ids: number[] = [];
       for (const e of exchanges) {
-        const seq = e.seq ?? (nextSeq.get(sessionId) as { seq: number }).seq;
+        const seq = e.seq ?? next;
+        next = Math.max(next, seq + 1);
         const res = e.response;
         const [reqBody, reqHash] = place(e.request.body.bytes);
         const [resBody, resHash] = place(res?.body.bytes);
         const info = insert.run(
           sessionId, seq, e.startedAt, e.upstream, e.request.method, e.request.url,
-          e.route ?? this.templater.templateOf(e.request.url), JSON.stringify(e.request.headers), reqBody,
+          e.route, JSON.stringify(e.request.headers), reqBody,
           e.request.body.size, e.request.body.truncated ? 1 : 0,
           res?.status ?? null, res ? JSON.stringify(res.headers) : null, resBody,
           res?.body.size ?? null, res ? (res.body.truncated ? 1 : 0) : null,
@@ -316,8 +309,4 @@ export class SqliteRecordingStore implements RecordingStore {
       this.db.close();
     }
   }
-}
-
-export function openRecordingStore(file: string, options: SqliteRecordingStoreOptions = {}): SqliteRecordingStore {
-  return new SqliteRecordingStore(file, options);
 }

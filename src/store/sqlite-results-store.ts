@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import { ReplayguardError } from '../errors.js';
 import type { ObservedResponse, RecordedResponse, ReplayResult, RunInfo, RunSummary, StoredBody, VerdictCounts } from '../types.js';
 import { migrate, type Migration } from './migrations.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
+import type { NewRun, ResultsStore, StoredRun, StoreOpenOptions } from './store.js';
+import { storedForm } from './stored-result.js';
 
 /** 'RGrs' — marks a file as a replayguard results database. */
 export const RESULTS_APPLICATION_ID = 0x52477273;
@@ -85,10 +86,11 @@ function slimBody(b: StoredBody): { size: number; truncated: boolean; hasBytes: 
   return { size: b.size, truncated: b.truncated, hasBytes: false };
 }
 
-/** A passing result without headers and bodies (see `append`). */
+/** A passing result in its stored form (see storedForm), bodies marked as absent. */
 function slimPass(r: ReplayResult): unknown {
-  const slim = <T extends { headers: unknown; body: StoredBody }>(x: T | null) => (x ? { ...x, headers: [], body: slimBody(x.body) } : null);
-  return { ...r, request: { ...r.request, headers: [], body: slimBody(r.request.body) }, recorded: slim(r.recorded), candidate: slim(r.candidate), baseline: slim(r.baseline) };
+  const s = storedForm(r);
+  const slim = <T extends { body: StoredBody }>(x: T | null) => (x ? { ...x, body: slimBody(x.body) } : null);
+  return { ...s, request: { ...s.request, body: slimBody(s.request.body) }, recorded: slim(s.recorded), candidate: slim(s.candidate), baseline: slim(s.baseline) };
 }
 
 /** `recorded`: the bytes equal the recorded body's, stored once (most results of a passing run). */
@@ -111,23 +113,13 @@ function withBody<T>(r: (T & { body: { size: number; truncated: boolean; hasByte
   return { ...r, body: { ...rest, bytes: hasBytes ? (stored ?? Buffer.alloc(0)) : null } };
 }
 
-export interface NewRun {
-  startedAt: number;
-  target: string;
-  baseline: string | null;
-  recordingsDb: string;
-  session: string;
-  configFingerprint: string;
-  config: unknown;
-}
-
 /** `<out>/results.db`: one row per run, one per replayed exchange. Reports are regenerated from it. */
-export class SqliteResultsStore {
+export class SqliteResultsStore implements ResultsStore {
   readonly location: string;
   private readonly db: SqliteDatabase;
   private insert?: Statement;
 
-  constructor(file: string, options: { readonly?: boolean } = {}) {
+  constructor(file: string, options: StoreOpenOptions = {}) {
     this.location = path.resolve(file);
     // Checked and migrated before anything is written (as the recordings store does), so a foreign or
     // newer file is refused untouched.
@@ -137,15 +129,16 @@ export class SqliteResultsStore {
     });
   }
 
-  createRun(run: NewRun): RunInfo {
+  async createRun(run: NewRun): Promise<RunInfo> {
     const info = this.db
       .prepare('INSERT INTO runs (started_at, target, baseline, recordings_db, session, config_fingerprint, config) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(run.startedAt, run.target, run.baseline, run.recordingsDb, run.session, run.configFingerprint, JSON.stringify(run.config));
-    return { ...run, id: Number(info.lastInsertRowid), endedAt: null, counts: { ...NO_COUNTS }, exitCode: null };
+    const { config: _config, ...fields } = run;
+    return { ...fields, id: Number(info.lastInsertRowid), endedAt: null, counts: { ...NO_COUNTS }, exitCode: null };
   }
 
   /** One transaction per batch. */
-  append(results: readonly ReplayResult[]): void {
+  async append(results: readonly ReplayResult[]): Promise<void> {
     this.insert ??= this.db.prepare(
       `INSERT INTO results (run_id, exchange_id, seq, method, url, route, verdict, data, req_body, recorded_body, candidate_body, baseline_body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -154,9 +147,6 @@ export class SqliteResultsStore {
     this.db.transaction(() => {
       for (const r of results) {
         if (r.verdict === 'pass') {
-          // A passing result says nothing its recording does not: keep status, sizes and timings, and
-          // leave headers and bodies to the recordings database (exchange_id). Most results of a healthy
-          // run are passes, so this is most of the write volume saved.
           insert.run(r.runId, r.exchangeId, r.seq, r.method, r.url, r.route, r.verdict, JSON.stringify(slimPass(r)), null, null, null, null);
           continue;
         }
@@ -181,21 +171,20 @@ export class SqliteResultsStore {
    * Rewrite a result's verdict and comparison (bodies stay): learned noise is applied once the whole
    * run was seen, after the results were first stored.
    */
-  reclassify(results: readonly ReplayResult[]): void {
+  async reclassify(results: readonly ReplayResult[]): Promise<void> {
     const update = this.db.prepare('UPDATE results SET verdict = ?, data = json_set(data, \'$.verdict\', ?, \'$.comparison\', json(?)) WHERE run_id = ? AND exchange_id = ?');
     this.db.transaction(() => {
       for (const r of results) update.run(r.verdict, r.verdict, JSON.stringify(r.comparison), r.runId, r.exchangeId);
     })();
   }
 
-  finishRun(summary: RunSummary): void {
+  async finishRun(summary: RunSummary): Promise<void> {
     this.db
       .prepare('UPDATE runs SET ended_at = ?, counts = ?, summary = ?, exit_code = ? WHERE id = ?')
       .run(summary.run.endedAt ?? Date.now(), JSON.stringify(summary.counts), JSON.stringify(summary), summary.exitCode, summary.run.id);
   }
 
-  /** A run by id, or `latest`. */
-  findRun(ref: string): { run: RunInfo; summary: RunSummary | null; config: unknown } {
+  async findRun(ref: string): Promise<StoredRun | undefined> {
     const row = (
       ref === 'latest'
         ? this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT 1').get()
@@ -203,27 +192,21 @@ export class SqliteResultsStore {
           ? this.db.prepare('SELECT * FROM runs WHERE id = ?').get(Number(ref))
           : undefined
     ) as RunRow | undefined;
-    if (!row) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: ref, file: this.location });
+    if (!row) return undefined;
     return { run: toRun(row), summary: row.summary ? (JSON.parse(row.summary) as RunSummary) : null, config: JSON.parse(row.config) };
   }
 
-  /** A run that finished (its summary was written): what `report` and `noise` read. */
-  findFinishedRun(ref: string): { run: RunInfo; summary: RunSummary; config: unknown } {
-    const found = this.findRun(ref);
-    if (!found.summary) throw new ReplayguardError('RG_ERR_RUN_NOT_FOUND', { run: `${found.run.id} (it did not finish)`, file: this.location });
-    return { ...found, summary: found.summary };
-  }
-
-  listRuns(): RunInfo[] {
+  async listRuns(): Promise<RunInfo[]> {
     return (this.db.prepare('SELECT * FROM runs ORDER BY id').all() as RunRow[]).map(toRun);
   }
 
-  countResults(runId: number): number {
+  async countResults(runId: number): Promise<number> {
     return (this.db.prepare('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId) as { n: number }).n;
   }
 
   /** Results of a run in exchange order, paged so memory stays flat. */
-  *iterate(runId: number, batchSize = 256): Generator<ReplayResult> {
+  async *results(runId: number, options: { batchSize?: number } = {}): AsyncIterable<ReplayResult> {
+    const batchSize = options.batchSize ?? 256;
     // Results are inserted as exchanges finish (concurrently, so out of order); keyset pagination on
     // (seq, id) gives them back in recorded order, over the results_by_run index.
     const page = this.db.prepare('SELECT * FROM results WHERE run_id = ? AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id LIMIT ?');
@@ -257,7 +240,7 @@ export class SqliteResultsStore {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach } from 'vitest';
 import { defaultConfig, type ConfigOverrides } from '../../src/config/resolve-config.js';
 import { startRecorder, type RunningRecorder } from '../../src/record/recorder.js';
-import { SqliteRecordingStore } from '../../src/store/sqlite-recording-store.js';
+import { openRecordingStore } from '../../src/store/open-store.js';
 import type { Exchange } from '../../src/types.js';
 import { tempDir } from './temp.js';
 
@@ -24,7 +24,7 @@ export async function startTestRecorder(upstream: string, overrides: ConfigOverr
 
 /** Every exchange of a session, read back through the store (read-only). */
 export async function readExchanges(dbFile: string, session = 'test'): Promise<Exchange[]> {
-  const store = new SqliteRecordingStore(dbFile, { readonly: true });
+  const store = await openRecordingStore(dbFile, { readonly: true });
   try {
     const s = await store.findSession(session);
     if (!s) return [];

@@ -5,7 +5,8 @@ import { defaultConfig, type ConfigOverrides } from '../../src/config/resolve-co
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { replay, type ReplayOutcome } from '../../src/replay/replay.js';
-import { SqliteResultsStore } from '../../src/store/sqlite-results-store.js';
+import { findRun } from '../../src/store/find-run.js';
+import { openResultsStore } from '../../src/store/open-store.js';
 import type { ReplayResult } from '../../src/types.js';
 import { startTestRecorder } from './recorder.js';
 import { tempDir } from './temp.js';
@@ -96,17 +97,19 @@ export async function replayRecorded(
     githubStepSummary: options.githubStepSummary ?? null,
     warn: (m) => warnings.push(m),
   });
-  return { outcome, results: readResults(outcome.resultsDb), outDir: outcome.outDir, dbFile, warnings, stdout: stdout.text() };
+  return { outcome, results: await readResults(outcome.resultsDb), outDir: outcome.outDir, dbFile, warnings, stdout: stdout.text() };
 }
 
 /** Results of the latest run (or `runId`) in `results.db`, in exchange order. */
-export function readResults(resultsDb: string, runId?: number): ReplayResult[] {
-  const store = new SqliteResultsStore(resultsDb, { readonly: true });
+export async function readResults(resultsDb: string, runId?: number): Promise<ReplayResult[]> {
+  const store = await openResultsStore(resultsDb, { readonly: true });
   try {
-    const id = runId ?? store.findRun('latest').run.id;
-    return [...store.iterate(id)];
+    const id = runId ?? (await findRun(store, 'latest')).run.id;
+    const out: ReplayResult[] = [];
+    for await (const r of store.results(id)) out.push(r);
+    return out;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

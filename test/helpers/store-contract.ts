@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordingStore } from '../../src/store/store.js';
+import { defaultTemplater } from '../../src/routes/route-template.js';
+import type { RecordingStore, ResultsStore } from '../../src/store/store.js';
 import type { Exchange, HeaderPairs, NewExchange, StoredBody } from '../../src/types.js';
+import { runResultsStoreContract } from './results-store-contract.js';
 import { tempDir } from './temp.js';
 
 /** A body as the recorder hands it over: complete, not truncated. */
@@ -9,10 +11,11 @@ export function body(bytes: Buffer | string | null): StoredBody {
   return { bytes: b, size: b?.length ?? 0, truncated: false };
 }
 
-/** A finished exchange as the recorder builds it; override any part. */
+/** A finished exchange as the recorder's writer hands it to the store (route assigned); override any part. */
 export function makeExchange(over: Partial<NewExchange> & { url?: string; method?: string } = {}): NewExchange {
   const { url = '/api/users/1', method = 'GET', ...rest } = over;
   return {
+    route: defaultTemplater.templateOf(url),
     startedAt: 1_700_000_000_000,
     upstream: 'http://upstream.test:8080',
     request: { method, url, headers: [['host', 'upstream.test']], body: body(null) },
@@ -38,6 +41,21 @@ async function collect(it: AsyncIterable<Exchange>): Promise<Exchange[]> {
  * `(session, seq)` is unique (a batch repeating a seq is refused as a whole), and `bytes` in the
  * stats counts stored body bytes (request + response), not wire sizes.
  */
+/**
+ * A backend's factories: each opens a fresh, empty store whose data lives under `dir` (a temp folder,
+ * or a key the backend maps to a schema); called again with the same `dir`, it reopens the same data.
+ */
+export interface StoreFactories {
+  recordings: (dir: string) => Promise<RecordingStore>;
+  results: (dir: string) => Promise<ResultsStore>;
+}
+
+/** Both contracts, for one backend: the one line a backend's test file needs. */
+export function runStoreContracts(name: string, factories: StoreFactories): void {
+  runStoreContract(name, factories.recordings);
+  runResultsStoreContract(name, factories.results);
+}
+
 export function runStoreContract(name: string, makeStore: (dir: string) => Promise<RecordingStore>): void {
   describe(`RecordingStore contract: ${name}`, () => {
     let dir: string;
@@ -160,6 +178,21 @@ export function runStoreContract(name: string, makeStore: (dir: string) => Promi
         ]);
       });
 
+      it('allocates seqs from what is stored: a second writer on the same session continues the numbering, order kept', async () => {
+        const s = await store.openSession({ name: 'again', upstream: 'http://u', startedAt: 1 });
+        await store.append(s.id, Array.from({ length: 5 }, (_, i) => makeExchange({ url: `/first/${i}` })));
+        // A second recorder process, as after a restart with the same --session (or one beside it).
+        const other = await makeStore(dir);
+        open.push(other);
+        const again = await other.openSession({ name: 'again', upstream: 'http://u', startedAt: 2 });
+        expect(again.id).toBe(s.id);
+        await other.append(s.id, Array.from({ length: 3 }, (_, i) => makeExchange({ url: `/second/${i}` })));
+        await store.append(s.id, [makeExchange({ url: '/first/5' })]);
+        const all = await collect(store.iterate(s.id));
+        expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(all.map((e) => e.request.url)).toEqual(['/first/0', '/first/1', '/first/2', '/first/3', '/first/4', '/second/0', '/second/1', '/second/2', '/first/5']);
+      });
+
       it('accepts an empty batch', async () => {
         const s = await store.openSession({ name: 's', upstream: 'http://u', startedAt: 1 });
         expect(await store.append(s.id, [])).toEqual([]);
@@ -238,14 +271,15 @@ export function runStoreContract(name: string, makeStore: (dir: string) => Promi
         expect(e!.response!.body.bytes!.equals(big)).toBe(true);
       });
 
-      it('computes the route template when none is given and keeps one that is', async () => {
+      it('keeps the route template it is given (the store never computes one)', async () => {
         const s = await store.openSession({ name: 's', upstream: 'http://u', startedAt: 1 });
         await store.append(s.id, [
           makeExchange({ url: '/api/users/42?expand=1' }),
           makeExchange({ url: '/api/orders/550e8400-e29b-41d4-a716-446655440000' }),
           makeExchange({ url: '/custom/thing', route: '/custom/:kind' }),
+          makeExchange({ url: '/users/7', route: '/users/:name' }),
         ]);
-        expect((await collect(store.iterate(s.id))).map((e) => e.route)).toEqual(['/api/users/:id', '/api/orders/:id', '/custom/:kind']);
+        expect((await collect(store.iterate(s.id))).map((e) => e.route)).toEqual(['/api/users/:id', '/api/orders/:id', '/custom/:kind', '/users/:name']);
       });
     });
 

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { SqliteResultsStore } from '../../../src/store/sqlite-results-store.js';
+import { findRun } from '../../../src/store/find-run.js';
+import { openResultsStore } from '../../../src/store/open-store.js';
 import { gets, recordSession, replayRecorded, runCliCaptured, type ScriptedRequest } from '../../helpers/replay.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -154,14 +155,14 @@ describe('outputs', () => {
     const run = await replayRecorded(dbFile, server.url, { githubStepSummary: stepSummary });
     expect(run.outcome.exitCode).toBe(0);
 
-    const store = new SqliteResultsStore(run.outcome.resultsDb, { readonly: true });
+    const store = await openResultsStore(run.outcome.resultsDb, { readonly: true });
     try {
-      const { run: info } = store.findRun('latest');
-      expect(store.countResults(info.id)).toBe(4);
+      const { run: info } = await findRun(store, 'latest');
+      expect(await store.countResults(info.id)).toBe(4);
       expect(new Set(run.results.map((r) => r.exchangeId)).size).toBe(4);
       expect(info.exitCode).toBe(0);
     } finally {
-      store.close();
+      await store.close();
     }
 
     const summary = JSON.parse(readFileSync(path.join(run.outDir, 'summary.json'), 'utf8')) as { counts: Record<string, number> };

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SqliteRecordingStore } from '../../../src/store/sqlite-recording-store.js';
-import { SqliteResultsStore } from '../../../src/store/sqlite-results-store.js';
+import { findRun } from '../../../src/store/find-run.js';
+import { openResultsStore } from '../../../src/store/open-store.js';
 import type { NewExchange } from '../../../src/types.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -41,6 +42,7 @@ function buildSession(dbFile: string, upstream: string): void {
         const url = urlOf(i);
         const body = bodyFor(url, false);
         batch.push({
+          route: `/${ROUTES[i % ROUTES.length]}/:id`,
           startedAt: Date.now(),
           upstream,
           request: { method: 'GET', url, headers: [['accept', 'application/json']], body: { bytes: null, size: 0, truncated: false } },
@@ -96,14 +98,14 @@ describe('a 10,000-exchange session', () => {
       const out = path.join(dir, `out-${concurrency}`);
       const r = await replayInChild(['--db', dbFile, '--session', 'big', '--target', server.url, '--out', out, '--concurrency', String(concurrency)]);
       expect(r.code, r.stderr).toBe(1); // the planted 1%
-      const store = new SqliteResultsStore(path.join(out, 'results.db'), { readonly: true });
+      const store = await openResultsStore(path.join(out, 'results.db'), { readonly: true });
       let counts;
       try {
-        const { run } = store.findRun('latest');
-        expect(store.countResults(run.id)).toBe(TOTAL);
+        const { run } = await findRun(store, 'latest');
+        expect(await store.countResults(run.id)).toBe(TOTAL);
         counts = run.counts;
       } finally {
-        store.close();
+        await store.close();
       }
       expect(counts).toMatchObject({ total: TOTAL, regression: TOTAL / 100, pass: TOTAL - TOTAL / 100 });
 

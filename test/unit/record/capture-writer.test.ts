@@ -3,17 +3,18 @@ import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config/resolve-config.js';
 import { CaptureWriter } from '../../../src/record/capture-writer.js';
-import { SqliteRecordingStore } from '../../../src/store/sqlite-recording-store.js';
+import { openRecordingStore } from '../../../src/store/open-store.js';
+import type { Exchange } from '../../../src/types.js';
 import { makeExchange } from '../../helpers/store-contract.js';
 import { tempDir } from '../../helpers/temp.js';
 
-function writerFor(dbFile: string, warnings: string[] = []): CaptureWriter {
+function writerFor(dbFile: string, warnings: string[] = [], routeTemplates: string[] = []): CaptureWriter {
   const config = defaultConfig();
   return new CaptureWriter({
-    dbFile,
+    location: dbFile,
     session: { name: 's', upstream: 'http://u', startedAt: 1 },
     redact: config.redact,
-    routeTemplates: [],
+    routeTemplates,
     maxDecodedBytes: 1024 * 1024,
     maxQueueBytes: 1024 * 1024,
     flushMs: 5,
@@ -22,18 +23,45 @@ function writerFor(dbFile: string, warnings: string[] = []): CaptureWriter {
   });
 }
 
+async function all(it: AsyncIterable<Exchange>): Promise<Exchange[]> {
+  const out: Exchange[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+/** A capture as the proxy hands it over: no route, no seq. */
+function capture(url: string): ReturnType<typeof makeExchange> {
+  const { route: _route, ...rest } = makeExchange({ url });
+  return rest as ReturnType<typeof makeExchange>;
+}
+
 describe('CaptureWriter', () => {
+  it('assigns route templates before the store: automatic ones, and user templates first', async () => {
+    const db = path.join(tempDir(), 'routes.db');
+    const writer = writerFor(db, [], ['/users/:name/repos']);
+    await writer.ready();
+    for (const url of ['/api/users/42?expand=1', '/api/orders/550e8400-e29b-41d4-a716-446655440000', '/users/octocat/repos', '/users/7']) writer.enqueue(capture(url));
+    await writer.close();
+    const store = await openRecordingStore(db, { readonly: true });
+    const [session] = await store.listSessions();
+    expect((await all(store.iterate(session!.id))).map((e) => e.route)).toEqual(['/api/users/:id', '/api/orders/:id', '/users/:name/repos', '/users/:id']);
+    await store.close();
+  });
+
   it('writes every capture handed over, in batches, and closes the session', async () => {
     const db = path.join(tempDir(), 'w.db');
     const writer = writerFor(db);
     await writer.ready();
-    for (let i = 1; i <= 100; i++) expect(writer.enqueue({ ...makeExchange({ url: `/x/${i}` }), seq: i })).toBe(true);
+    for (let i = 1; i <= 100; i++) expect(writer.enqueue(makeExchange({ url: `/x/${i}` }))).toBe(true);
     await writer.close();
     expect(writer.stats()).toMatchObject({ written: 100, dropped: 0, queued: 0, pendingBytes: 0 });
-    const store = new SqliteRecordingStore(db, { readonly: true });
+    const store = await openRecordingStore(db, { readonly: true });
     const [session] = await store.listSessions();
     expect(session).toMatchObject({ exchanges: 100, dropped: 0 });
     expect(session!.endedAt).not.toBeNull();
+    const stored = await all(store.iterate(session!.id));
+    // The store numbers them, in the order they were handed over.
+    expect(stored.map((e) => [e.seq, e.request.url])).toEqual(Array.from({ length: 100 }, (_, i) => [i + 1, `/x/${i + 1}`]));
     await store.close();
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config/resolve-config.js';
 import type { RedactConfig } from '../../../src/config/schema.js';
 import { createRedactor, DEFAULT_REDACTED_HEADERS } from '../../../src/record/redact.js';
-import type { HeaderPairs, NewExchange, StoredBody } from '../../../src/types.js';
+import type { Capture, HeaderPairs, StoredBody } from '../../../src/types.js';
 
 const M = '[REDACTED]';
 
@@ -16,7 +16,7 @@ function full(bytes: Buffer | string | null): StoredBody {
   return { bytes: b, size: b?.length ?? 0, truncated: false };
 }
 
-function exchange(req: { url?: string; headers?: HeaderPairs; body?: StoredBody } = {}, res: { headers?: HeaderPairs; body?: StoredBody } | null = {}): NewExchange {
+function exchange(req: { url?: string; headers?: HeaderPairs; body?: StoredBody } = {}, res: { headers?: HeaderPairs; body?: StoredBody } | null = {}): Capture {
   return {
     startedAt: 1,
     upstream: 'http://u',

@@ -5,10 +5,14 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ReplayguardError } from '../../../src/errors.js';
 import { RECORDINGS_APPLICATION_ID, SqliteRecordingStore, recordingMigrations } from '../../../src/store/sqlite-recording-store.js';
-import { makeExchange, runStoreContract } from '../../helpers/store-contract.js';
+import { SqliteResultsStore } from '../../../src/store/sqlite-results-store.js';
+import { makeExchange, runStoreContracts } from '../../helpers/store-contract.js';
 import { tempDir } from '../../helpers/temp.js';
 
-runStoreContract('SqliteRecordingStore', async (dir) => new SqliteRecordingStore(path.join(dir, 'recordings.db')));
+runStoreContracts('SQLite', {
+  recordings: async (dir) => new SqliteRecordingStore(path.join(dir, 'recordings.db')),
+  results: async (dir) => new SqliteResultsStore(path.join(dir, 'results.db')),
+});
 
 function sha(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -225,14 +229,6 @@ describe('SqliteRecordingStore on disk', () => {
     await writer.close();
   });
 
-  it('applies user route templates to exchanges appended without a route', async () => {
-    const file = path.join(tempDir(), 'rec.db');
-    const store = new SqliteRecordingStore(file, { routeTemplates: ['/users/:name/repos'] });
-    const s = await store.openSession({ name: 's', upstream: 'http://u', startedAt: 1 });
-    await store.append(s.id, [makeExchange({ url: '/users/octocat/repos' }), makeExchange({ url: '/users/7' })]);
-    expect((await collectAll(store, s.id)).map((e) => e.route)).toEqual(['/users/:name/repos', '/users/:id']);
-    await store.close();
-  });
 });
 
 async function collectAll(store: SqliteRecordingStore, sessionId: number) {
