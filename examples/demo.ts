@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/config/resolve-config.js';
 import { startRecorder } from '../src/record/recorder.js';
-import { replay } from '../src/replay/replay.js';
+import { replay } from '../src/run/replay.js';
 import { startDemoApi } from './demo-api/app.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.argv[1]?.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');

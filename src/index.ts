@@ -7,7 +7,9 @@
  *   const outcome = await replay({ config: defaultConfig({ replay: { target } }) });
  *   process.exitCode = outcome.exitCode;
  */
-export type * from './types.js';
+export type * from './types/exchange.js';
+export type * from './types/comparison.js';
+export type * from './types/run.js';
 export { ReplayguardError, isReplayguardError, catalogue as errorCatalogue, type ErrorCode } from './errors.js';
 
 export { configSchema, type Config, type ConfigInput, type NoiseRule, type CompareConfig } from './config/schema.js';
@@ -21,7 +23,7 @@ export { openRecordingStore, openResultsStore, type StoreBackend } from './store
 export { storedForm } from './store/stored-result.js';
 export { createRouteTemplater, type RouteTemplater } from './routes/route-template.js';
 
-export { replay, type ReplayOptions, type ReplayOutcome } from './replay/replay.js';
+export { replay, type ReplayOptions, type ReplayOutcome } from './run/replay.js';
 export { createComparer, compare, type Comparer, type ComparableResponse, type CompareContext } from './compare/index.js';
 export { NoiseLearner } from './noise/noise-learner.js';
 export { learnedNoiseToConfig } from './noise/learned-config.js';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../config/schema.js';
-import { replay } from '../replay/replay.js';
+import { replay } from '../run/replay.js';
 import { collect, headerArg, intArg, numberArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 import type { CommandResult } from './run-cli.js';

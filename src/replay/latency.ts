@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { LatencyStats, RouteLatency } from '../types.js';
+import type { LatencyStats, ReplayResult, RouteLatency } from '../types/run.js';
 
 /** Nearest-rank percentile of sorted samples. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -91,5 +91,16 @@ export class LatencyTracker {
       }
       return { method: r.method, route: r.route, recorded, baseline, candidate, flagged, reason };
     });
+  }
+}
+
+/** The latency stage: samples each result's timings on its way through. */
+export async function* trackLatency<T extends { result: ReplayResult }>(items: AsyncIterable<T>, tracker: LatencyTracker): AsyncGenerator<T> {
+  for await (const item of items) {
+    const r = item.result;
+    if (r.candidate) {
+      tracker.add(r.method, r.route, { recorded: r.recordedTiming.totalMs, candidate: r.candidate.timing.totalMs, baseline: r.baseline?.timing.totalMs ?? null });
+    }
+    yield item;
   }
 }

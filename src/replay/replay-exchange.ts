@@ -1,15 +1,24 @@
 import type { Comparer } from '../compare/index.js';
-import type { Difference, Exchange, ExchangeFailure, ObservedResponse, ReplayResult, StoredBody } from '../types.js';
+import type { Difference } from '../types/comparison.js';
+import type { Exchange, ExchangeFailure, StoredBody } from '../types/exchange.js';
+import type { ObservedResponse, ReplayResult } from '../types/run.js';
 import type { OutgoingRequest, SendOutcome, TargetClient } from './http-client.js';
 import { IdMap } from './id-map.js';
 import { isMutating } from './scheduler.js';
 
+/**
+ * One exchange replayed and compared. `noise` holds the differences a second instance of the code
+ * showed (recording vs baseline, candidate vs its own repeat), for noise learning.
+ */
+export interface Replayed {
+  result: ReplayResult;
+  noise: Difference[] | null;
+  /** Set when the candidate refused the connection (the unreachable-target check counts these). */
+  connectFailure: ExchangeFailure | null;
+}
+
 export interface ExchangeReplayer {
-  /**
-   * Replay one exchange and compare. `noise` holds the differences a second instance of the code
-   * showed (recording vs baseline, candidate vs its own repeat), for noise learning.
-   */
-  run(exchange: Exchange, runId: number): Promise<{ result: ReplayResult; noise: Difference[] | null; connectFailure: ExchangeFailure | null }>;
+  run(exchange: Exchange, runId: number): Promise<Replayed>;
 }
 
 export interface ExchangeReplayerOptions {

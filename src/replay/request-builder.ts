@@ -1,4 +1,5 @@
-import type { Exchange, HeaderPairs } from '../types.js';
+import { ReplayguardError } from '../errors.js';
+import type { Exchange, HeaderPairs } from '../types/exchange.js';
 import type { OutgoingRequest } from './http-client.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and those the client must compute itself. */
@@ -11,6 +12,19 @@ export interface RequestBuilderOptions {
   redactedMarker: string;
   /** Called once per header name that was redacted at record time and is not overridden. */
   onRedacted: (headerName: string) => void;
+}
+
+/** `replay.headers` with `${VAR}` expanded from `env`; an unset variable is a configuration error. */
+export function resolveHeaderOverrides(headers: Readonly<Record<string, string>>, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const { value, missing } = expandEnv(v, env);
+    if (missing.length) {
+      throw new ReplayguardError('RG_ERR_CONFIG_INVALID', { details: `replay.headers.${k} references unset environment variable ${missing.map((m) => '${' + m + '}').join(', ')}`, source: 'the environment' });
+    }
+    out[k] = value;
+  }
+  return out;
 }
 
 /** Expand `${NAME}` from the environment; an unset variable is an error the caller reports. */

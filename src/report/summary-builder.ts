@@ -1,13 +1,4 @@
-import type {
-  LearnedNoise,
-  ReplayResult,
-  RouteCounts,
-  RouteLatency,
-  RunInfo,
-  RunSummary,
-  SignatureCount,
-  VerdictCounts,
-} from '../types.js';
+import type { LearnedNoise, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
 
 export interface SummaryExtras {
@@ -21,6 +12,8 @@ export interface SummaryExtras {
 export interface SummaryBuilder {
   /** Count one result. Memory grows with routes × signatures, never with the number of results. */
   add(result: ReplayResult): void;
+  /** Counts of the results added so far. */
+  counts(): VerdictCounts;
   /** The summary so far; may be called more than once. */
   build(run: RunInfo, extras: SummaryExtras): RunSummary;
 }
@@ -74,6 +67,10 @@ export function createSummaryBuilder(): SummaryBuilder {
         seen.add(key);
         bump(key, () => ({ method: result.method, route: result.route, signature: d.signature, exchanges: 1, verdict: 'noise', filteredBy: rule }));
       }
+    },
+
+    counts() {
+      return { ...counts };
     },
 
     build(run, extras) {

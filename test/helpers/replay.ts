@@ -4,10 +4,10 @@ import { request } from 'undici';
 import { defaultConfig, type ConfigOverrides } from '../../src/config/resolve-config.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { replay, type ReplayOutcome } from '../../src/replay/replay.js';
+import { replay, type ReplayOutcome } from '../../src/run/replay.js';
 import { findRun } from '../../src/store/find-run.js';
 import { openResultsStore } from '../../src/store/open-store.js';
-import type { ReplayResult } from '../../src/types.js';
+import type { ReplayResult } from '../../src/types/run.js';
 import { startTestRecorder } from './recorder.js';
 import { tempDir } from './temp.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateFailOn } from '../../../src/replay/fail-policy.js';
-import type { VerdictCounts } from '../../../src/types.js';
+import { evaluateFailOn } from '../../../src/run/fail-policy.js';
+import type { VerdictCounts } from '../../../src/types/run.js';
 
 const counts = (c: Partial<VerdictCounts>): VerdictCounts => {
   const base = { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, ...c };

@@ -1,0 +1,106 @@
+import { createComparer } from '../compare/index.js';
+import type { Config } from '../config/schema.js';
+import { NoiseLearner } from '../noise/noise-learner.js';
+import type { ResultsStore } from '../store/store.js';
+import type { Exchange } from '../types/exchange.js';
+import type { LearnedNoise, RouteLatency } from '../types/run.js';
+import { createTargetClient, type TargetClient } from './http-client.js';
+import { LatencyTracker, trackLatency } from './latency.js';
+import { createRequestBuilder } from './request-builder.js';
+import { finalResults, learnNoise, persistResults, type ResultEvent } from './result-stages.js';
+import { replayExchanges } from './replay-stage.js';
+
+/**
+ * What the engine yields, in order: results (each final, stored, in the stored form every reporter
+ * sees), `provisional` results while noise is being learned (their verdicts come later, as
+ * `result`s), and one `end` with what the run learned.
+ */
+export type ReplayEvent = ResultEvent | { type: 'end'; learnedNoise: LearnedNoise[]; latency: RouteLatency[] };
+
+export interface ReplayEngineOptions {
+  config: Readonly<Config>;
+  /** The exchanges to replay, in recorded order (a session streamed from a RecordingStore). */
+  exchanges: AsyncIterable<Exchange>;
+  /** How many `exchanges` holds (for the unreachable-target check). */
+  total: number;
+  /** The run the results belong to, already created in `results`. */
+  runId: number;
+  /** Where results are kept; learned noise reads them back from here. */
+  results: ResultsStore;
+  /** Header overrides, env already expanded (see resolveHeaderOverrides). */
+  headers: Readonly<Record<string, string>>;
+  /** Told once per distinct warning. */
+  warn: (message: string) => void;
+}
+
+/** How many results are buffered before one write transaction. */
+const RESULT_BATCH = 500;
+/** Candidate bodies are read up to this many bytes for comparison (results store them capped lower). */
+const COMPARE_BODY_CAP = 8 * 1024 * 1024;
+
+/**
+ * The replay engine: a pipeline of stages over a stream of exchanges —
+ * replay and compare (replay-stage.ts) → latency (latency.ts) → noise learning or straight
+ * persistence (noise-stage.ts) — yielding events. It knows nothing of reporters, exit codes or files:
+ * the façade (src/run/replay.ts) wires those. Stages are async iterables, so a new one (a shard
+ * filter on the exchanges, another oracle) slots in without touching the others.
+ */
+export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerator<ReplayEvent> {
+  const { config, results, runId, warn } = options;
+  const target = config.replay.target!;
+  const baselineUrl = config.replay.baseline ?? null;
+  const clientOptions = { connections: config.replay.concurrency, timeoutMs: config.replay.timeout, maxBodyBytes: COMPARE_BODY_CAP };
+  const clients: TargetClient[] = [];
+  try {
+    const candidate = createTargetClient(new URL(target).origin, clientOptions);
+    clients.push(candidate);
+    const baseline = baselineUrl ? createTargetClient(new URL(baselineUrl).origin, clientOptions) : null;
+    if (baseline) clients.push(baseline);
+
+    const learning = config.noise.learn && (baseline !== null || config.replay.repeat > 1);
+    // While learning from a baseline, every header is compared: the baseline tells which ones vary.
+    // Not from repeats: two back-to-back sends share the clock second (`date`) and the deployment
+    // (`etag`, `server`), so such headers would differ from the recording and never between the
+    // repeats, and an identical build would fail on headers nobody asked to compare.
+    const comparer = createComparer(learning && baseline && config.noise.headers ? { ...config.compare, headers: [...config.compare.headers, '*'] } : config.compare);
+    const buildRequest = createRequestBuilder({
+      headers: options.headers,
+      redactedMarker: config.redact.marker,
+      onRedacted: (name) =>
+        warn(
+          name === 'query string'
+            ? 'some recorded URLs carry query parameters redacted at record time; they are sent as recorded (the marker), so the target may answer differently'
+            : `header "${name}" was redacted at record time and is not sent; pass --header '${name}: …' (or replay.headers) with a fresh credential`,
+        ),
+    });
+
+    const replayed = replayExchanges(options.exchanges, {
+      target,
+      candidate,
+      baseline,
+      comparer,
+      buildRequest,
+      runId,
+      concurrency: config.replay.concurrency,
+      rate: config.replay.rate,
+      repeat: config.replay.repeat,
+      storeCap: config.replay.maxBodyBytes,
+      stateful: config.replay.stateful,
+      total: options.total,
+      unreachableAfter: config.replay.unreachableAfter,
+      warn,
+    });
+    const latency = new LatencyTracker(config.latency);
+    const persisted = persistResults(trackLatency(replayed, latency), results, RESULT_BATCH);
+    let learnedNoise: LearnedNoise[] = [];
+    if (learning) {
+      const learner = new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat');
+      learnedNoise = yield* learnNoise(persisted, { learner, store: results, runId, batch: RESULT_BATCH });
+    } else {
+      yield* finalResults(persisted);
+    }
+    yield { type: 'end', learnedNoise, latency: latency.summarize() };
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+  }
+}

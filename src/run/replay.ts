@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { ReplayguardError, reasonOf } from '../errors.js';
+import { createReporterDriver } from '../report/drive-reporters.js';
+import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
+import { replayEngine } from '../replay/engine.js';
+import { resolveHeaderOverrides } from '../replay/request-builder.js';
+import { displayLocation, openRecordingStore, openResultsStore, resolveLocation } from '../store/open-store.js';
+import type { ResultsStore } from '../store/store.js';
+import type { LearnedNoise, RouteLatency, RunSummary } from '../types/run.js';
+import { evaluateFailOn } from './fail-policy.js';
+
+export interface ReplayOptions {
+  config: Readonly<Config>;
+  /** Fingerprint of the resolved configuration, shown in reports. @default '' */
+  configFingerprint?: string;
+  /** Base for relative paths (db, out). @default process.cwd() */
+  cwd?: string;
+  /** Environment for `${VAR}` in replay headers. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** Reporters by name, or reporter objects of your own. @default ['console', 'json', 'junit', 'markdown', 'html'] */
+  reporters?: Array<string | Reporter>;
+  stdout?: NodeJS.WritableStream;
+  isTTY?: boolean;
+  /** Path to append the Markdown summary to (GitHub Actions' $GITHUB_STEP_SUMMARY). */
+  githubStepSummary?: string | null;
+  /** Warnings (redacted credentials, …); once each. */
+  warn?: (message: string) => void;
+}
+
+export interface ReplayOutcome {
+  exitCode: number;
+  exitReason: string;
+  summary: RunSummary;
+  outDir: string;
+  resultsDb: string;
+  reportPath: string;
+}
+
+/**
+ * Replay a recorded session against a target (and optionally a baseline), compare every response,
+ * store the results in `<out>/results.db` and hand them to the reporters. Returns the exit code the
+ * CLI uses: 0 no regression, 1 a failOn policy tripped. Infrastructure problems throw
+ * ReplayguardError (exit 2).
+ *
+ * A façade: the engine (src/replay/engine.ts) replays and yields results; this wires it to the
+ * stores, the reporters and the fail policy.
+ */
+export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
+  const { config } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const warned = new Set<string>();
+  const warn = (m: string): void => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    options.warn?.(m);
+  };
+  const target = config.replay.target;
+  if (!target) {
+    throw new ReplayguardError('RG_ERR_USAGE', { details: 'replay needs a target: pass --target http://candidate:3000 (or set replay.target in the config)', command: 'replay' });
+  }
+  const headers = resolveHeaderOverrides(config.replay.headers, options.env ?? process.env);
+
+  const dbFile = resolveLocation(config.db, cwd);
+  const recordings = await openRecordingStore(dbFile, { readonly: true });
+  const outDir = path.resolve(cwd, config.replay.out);
+  let results: ResultsStore | null = null;
+  try {
+    const session = await recordings.findSession(config.replay.session);
+    if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: displayLocation(dbFile) });
+    const total = await recordings.countExchanges(session.id);
+    if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: displayLocation(dbFile) });
+
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new ReplayguardError('RG_ERR_OUT_DIR', { dir: outDir, reason: reasonOf(e) }, { cause: e });
+    }
+    results = await openResultsStore(path.join(outDir, 'results.db'));
+    const startedAt = Date.now();
+    const run = await results.createRun({
+      startedAt,
+      target,
+      baseline: config.replay.baseline ?? null,
+      recordingsDb: displayLocation(dbFile),
+      session: session.name,
+      configFingerprint: options.configFingerprint ?? '',
+      config,
+    });
+
+    const wanted = options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html'];
+    const named = createReporters(
+      wanted.filter((r): r is string => typeof r === 'string'),
+      { outDir, config, stdout: options.stdout ?? process.stdout, isTTY: options.isTTY ?? false, githubStepSummary: options.githubStepSummary ?? null },
+    );
+    const reporters = [...named, ...wanted.filter((r): r is Reporter => typeof r !== 'string')];
+    const driver = createReporterDriver(reporters, run);
+    await driver.start(total);
+
+    let learnedNoise: LearnedNoise[] = [];
+    let latency: RouteLatency[] = [];
+    const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, warn });
+    for await (const event of events) {
+      if (event.type === 'result') await driver.result(event.result);
+      else if (event.type === 'provisional') driver.progress(event.result);
+      else ({ learnedNoise, latency } = event);
+    }
+
+    const endedAt = Date.now();
+    const slow = latency.filter((l) => l.flagged).length;
+    const { exitCode, reason } = evaluateFailOn(config.replay.failOn, driver.counts(), slow);
+    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
+    await results.finishRun(summary);
+    await driver.end(summary);
+    return { exitCode, exitReason: reason, summary, outDir, resultsDb: results.location, reportPath: path.join(outDir, REPORT_FILES.html) };
+  } finally {
+    await results?.close();
+    await recordings.close();
+  }
+}

@@ -1,0 +1,121 @@
+import type { Comparison, DifferenceTarget, Verdict } from './comparison.js';
+import type { ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
+
+/** The run stage's data: replay results, their summary, learned noise and latency. */
+
+/** A response as seen at replay time (candidate or baseline), body capped for storage. */
+export interface ObservedResponse {
+  status: number;
+  headers: HeaderPairs;
+  body: StoredBody;
+  timing: { ttfbMs: number; totalMs: number };
+}
+
+export interface ReplayResult {
+  runId: number;
+  exchangeId: number;
+  seq: number;
+  method: string;
+  url: string;
+  route: string;
+  verdict: Verdict;
+  comparison: Comparison | null;
+  request: RecordedRequest;
+  recorded: RecordedResponse | null;
+  recordedTiming: { ttfbMs: number | null; totalMs: number };
+  candidate: ObservedResponse | null;
+  baseline: ObservedResponse | null;
+  /** Transport failure or timeout when the verdict is `error`; reason when `skipped`. */
+  error: ExchangeFailure | null;
+  skippedReason?: string;
+}
+
+export interface VerdictCounts {
+  pass: number;
+  noise: number;
+  regression: number;
+  error: number;
+  skipped: number;
+  total: number;
+}
+
+export interface RunInfo {
+  id: number;
+  startedAt: number;
+  endedAt: number | null;
+  target: string;
+  baseline: string | null;
+  recordingsDb: string;
+  session: string;
+  /** sha256 of the resolved configuration, first 12 hex digits. */
+  configFingerprint: string;
+  counts: VerdictCounts;
+  exitCode: number | null;
+}
+
+/** A difference pattern learned to be noise (from a baseline or from repeated replays). */
+export interface LearnedNoise {
+  method: string;
+  route: string;
+  target: DifferenceTarget;
+  /** Pointer with array indices folded to `*` (or a header name). */
+  path: string;
+  /** The kind of variation, e.g. `value varies (uuid)`, `value varies (timestamp)`, `order varies`. */
+  kind: string;
+  /** `baseline`: also differs recorded-vs-baseline; `repeat`: differs between two replays. */
+  source: 'baseline' | 'repeat';
+  /** Candidate exchanges whose differences this pattern filtered. */
+  exchanges: number;
+  /** A few example values seen varying. */
+  examples: unknown[];
+}
+
+export interface LatencyStats {
+  samples: number;
+  p50: number;
+  p95: number;
+}
+
+export interface RouteLatency {
+  method: string;
+  route: string;
+  recorded: LatencyStats | null;
+  baseline: LatencyStats | null;
+  candidate: LatencyStats | null;
+  /** True when the candidate is slower than the baseline past the configured ratio and floor. */
+  flagged: boolean;
+  /** Why it was (or could not be) judged, e.g. `p95 412 ms vs 160 ms (×2.6, +252 ms)`. */
+  reason: string;
+}
+
+export interface RouteCounts extends VerdictCounts {
+  method: string;
+  route: string;
+}
+
+/** A group of differences with the same signature on one route. */
+export interface SignatureCount {
+  method: string;
+  route: string;
+  signature: string;
+  /** Exchanges on this route showing it. */
+  exchanges: number;
+  /** `regression` for unfiltered differences, `noise` for filtered ones. */
+  verdict: 'regression' | 'noise';
+  /** The rule that filtered it, for noise groups. */
+  filteredBy?: string;
+}
+
+/** Everything a reporter needs at the end of a run, computed from the results. */
+export interface RunSummary {
+  run: RunInfo;
+  counts: VerdictCounts;
+  routes: RouteCounts[];
+  signatures: SignatureCount[];
+  learnedNoise: LearnedNoise[];
+  latency: RouteLatency[];
+  /** Exit code the run produced (0, 1, 2) and why. */
+  exitCode: number;
+  exitReason: string;
+  durationMs: number;
+}
