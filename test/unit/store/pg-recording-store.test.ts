@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayguardError } from '../../../src/errors.js';
 import { PG_LATEST_VERSION } from '../../../src/store/pg-migrations.js';
+import { openRecordingStore } from '../../../src/store/open-store.js';
 import { PgRecordingStore } from '../../../src/store/pg-recording-store.js';
 import type { Exchange } from '../../../src/types.js';
 import { body, makeExchange, runStoreContract } from '../../helpers/store-contract.js';
@@ -31,7 +32,8 @@ await describeWithPg('PgRecordingStore', () => {
   runStoreContract('PgRecordingStore', async (dir) => {
     let schema = byDir.get(dir);
     if (!schema) byDir.set(dir, (schema = schemas.next()));
-    return PgRecordingStore.open(schemas.url(schema));
+    // Through the factory every consumer uses: a postgres:// --db value picks this backend.
+    return openRecordingStore(schemas.url(schema));
   });
 
   describe('schema ownership and migrations', () => {
