@@ -1,3 +1,5 @@
+import { textTable } from '../report/text-table.js';
+
 /** Small formatting helpers for console tables. */
 
 export function formatBytes(n: number): string {
@@ -16,12 +18,8 @@ export function formatTime(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** Left-aligned text columns, right-aligned numbers. */
+/** Left-aligned text columns, right-aligned numbers: the reports' table (control characters stripped). */
 export function table(head: string[], rows: Array<Array<string | number>>, indent = '  '): string {
-  const cells = rows.map((r) => r.map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
-  const line = (r: string[]): string =>
-    indent + r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...cells.map(line)].join('\n');
+  const align = head.map((_, i) => (rows.length > 0 && rows.every((r) => typeof r[i] === 'number') ? 'r' : 'l')).join('');
+  return textTable(head, rows.map((r) => r.map(String)), align, indent);
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { HeaderPairs } from '../types.js';
-import { mediaTypeOf } from './header-values.js';
+import { isJsonMediaType, mediaTypeOf } from './header-values.js';
 
 /** How a decoded body is compared. */
 export type BodyKind = 'json' | 'text' | 'binary';
@@ -25,10 +25,6 @@ const TEXT_TYPES = new Set([
   'image/svg+xml',
 ]);
 
-function isJsonType(type: string): boolean {
-  return type === 'application/json' || type.endsWith('+json') || type === 'text/json';
-}
-
 function isTextType(type: string): boolean {
   return type.startsWith('text/') || type.endsWith('+xml') || type.endsWith('/xml') || TEXT_TYPES.has(type);
 }
@@ -42,7 +38,7 @@ function isTextType(type: string): boolean {
 export function classifyBody(headers: HeaderPairs, bytes: Buffer): ClassifiedBody {
   const { type, charset } = mediaTypeOf(headers);
   const text = decodeText(bytes, charset);
-  if (isJsonType(type)) {
+  if (isJsonMediaType(type)) {
     if (text === undefined) return { kind: 'binary', note: `body under ${type} is not valid text; compared as bytes` };
     const parsed = parseJson(text);
     if (parsed.ok) return { kind: 'json', value: parsed.value, text };

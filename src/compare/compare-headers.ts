@@ -2,6 +2,7 @@ import type { Difference, HeaderPairs } from '../types.js';
 import type { CompareContext } from './contracts.js';
 import { makeDifference } from './difference.js';
 import { headerValue } from './header-values.js';
+import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 
 /**
  * Compares only the headers the route compares (`content-type` and `location` unless configured);
@@ -25,7 +26,7 @@ export function compareHeaders(recorded: HeaderPairs, candidate: HeaderPairs, na
  * Headers that `*` never brings in: hop-by-hop ones, and those that only restate the body
  * (`content-length`, `content-encoding`: bodies are compared decoded).
  */
-const NEVER_BY_WILDCARD = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'content-encoding']);
+const NEVER_BY_WILDCARD: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'content-length', 'content-encoding']);
 
 /** `*` in the compared list: every header either side sent, in a stable order. */
 function expandAll(recorded: HeaderPairs, candidate: HeaderPairs, names: readonly string[], ignored: ReadonlySet<string>): string[] {

@@ -10,7 +10,8 @@ export type ValueFormat = 'uuid' | 'iso-timestamp' | 'epoch' | 'jwt' | 'hex' | '
 /** The format names a `match` rule may use (see `NoiseRule` in the config schema). */
 export type FormatMatcher = 'uuid' | 'timestamp' | 'jwt' | 'hex' | 'number-like';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An RFC 9562 UUID in its canonical text form, any version. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JWT_RE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 // Eight digits minimum keeps short words made of a–f ("cafe", "bead") from counting as ids.
 const HEX_RE = /^(0x)?[0-9a-f]{8,}$/i;
@@ -24,7 +25,7 @@ const EPOCH_S = { min: 1e9, max: 4_102_444_800 };
 const EPOCH_MS = { min: EPOCH_S.min * 1000, max: EPOCH_S.max * 1000 };
 
 export function isUuid(v: unknown): boolean {
-  return typeof v === 'string' && UUID_RE.test(v);
+  return typeof v === 'string' && UUID_PATTERN.test(v);
 }
 
 export function isJwt(v: unknown): boolean {

@@ -3,6 +3,7 @@ import { compileRule } from './noise/compile-rule.js';
 import { ignorePath } from './noise/ignore-path.js';
 import { isArrayAligner } from './noise/matcher.js';
 import type { ArrayAligner, NoiseRuleMatcher } from './noise/matcher.js';
+import { routeKey } from '../routes/route-key.js';
 
 /** Everything that decides how one route is compared, compiled once per route. */
 export interface RouteRules {
@@ -22,7 +23,7 @@ export interface RouteRules {
  * method-specific entry winning over `* /route`).
  */
 export function resolveRouteRules(config: CompareConfig, method: string, route: string): RouteRules {
-  const entries = [config.routes[`* ${route}`], config.routes[`${method.toUpperCase()} ${route}`]].filter(
+  const entries = [config.routes[routeKey('*', route)], config.routes[routeKey(method.toUpperCase(), route)]].filter(
     (e): e is RouteCompareConfig => e !== undefined,
   );
   const ignore = [...config.ignore, ...entries.flatMap((e) => e.ignore ?? [])];

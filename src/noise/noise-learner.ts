@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Comparison, Difference, LearnedNoise } from '../types.js';
 import { excessPValue } from './significance.js';
 import { describeVariation, shapesOf } from './value-shape.js';
+import { routeKey } from '../routes/route-key.js';
 
 /**
  * Noise learned as Diffy does, without Diffy's blind spot.
@@ -44,7 +45,7 @@ interface KeyStats {
 const MAX_EXAMPLES = 4;
 
 function keyOf(method: string, route: string, d: Difference): string {
-  return `${method} ${route}\u0000${d.target}\u0000${foldPointer(d.path)}`;
+  return `${routeKey(method, route)}\u0000${d.target}\u0000${foldPointer(d.path)}`;
 }
 
 export interface LearnedModel {
@@ -78,8 +79,8 @@ export class NoiseLearner {
    * or the candidate asked again) differences from the recording. Each key counts once per exchange.
    */
   observe(method: string, route: string, candidate: readonly Difference[], noise: readonly Difference[]): void {
-    const routeKey = `${method} ${route}`;
-    this.totals.set(routeKey, (this.totals.get(routeKey) ?? 0) + 1);
+    const key = routeKey(method, route);
+    this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
     const seen = new Set<KeyStats>();
     for (const d of noise) {
       const s = this.stats(method, route, d);
@@ -108,7 +109,7 @@ export class NoiseLearner {
     const noisy = new Map<string, KeyStats>();
     for (const [k, s] of this.keys) {
       if (s.noise === 0) continue;
-      const total = this.totals.get(`${s.method} ${s.route}`) ?? 1;
+      const total = this.totals.get(routeKey(s.method, s.route)) ?? 1;
       const excess = s.raw - s.noise;
       const relative = s.raw + s.noise === 0 ? 0 : excess / (s.raw + s.noise);
       const absolute = excess / total;

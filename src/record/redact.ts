@@ -1,14 +1,12 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { RedactConfig } from '../config/schema.js';
 import { decodeBody } from '../compare/decode-body.js';
-import { contentEncodings, headerValue } from '../compare/header-values.js';
+import { contentEncodings, hasJsonContentType } from '../compare/header-values.js';
 import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
 import type { Capture, HeaderPairs, StoredBody } from '../types.js';
 
 /** Redacted by default: credentials that must never reach a disk. */
 export const DEFAULT_REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'];
-
-const JSON_TYPE = /[/+]json\b/i;
 
 export interface Redactor {
   redact<T extends Capture>(exchange: T): T;
@@ -100,10 +98,9 @@ export function createRedactor(config: RedactConfig, maxDecodedBytes = 32 * 1024
 
   function redactBody(headers: HeaderPairs, body: StoredBody): StoredBody {
     if (patterns.length === 0 || !body.bytes || body.bytes.length === 0) return body;
-    const type = headerValue(headers, 'content-type') ?? '';
     const first = body.bytes.subarray(0, 64).toString('latin1').trimStart()[0];
     const chain = contentEncodings(headers);
-    if (!JSON_TYPE.test(type) && !(chain.length === 0 && (first === '{' || first === '['))) return body;
+    if (!hasJsonContentType(headers) && !(chain.length === 0 && (first === '{' || first === '['))) return body;
     const decoded = decodeBody(headers, body, maxDecodedBytes);
     // An encoded body we could not decode cannot be checked for secrets: keep none of it.
     if (chain.length > 0 && decoded.bytes === body.bytes) return { bytes: null, size: body.size, truncated: true };

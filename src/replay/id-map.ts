@@ -1,5 +1,5 @@
 import { classifyBody, decodeBody, formatOf } from '../compare/index.js';
-import { headerValue } from '../compare/header-values.js';
+import { hasJsonContentType, headerValue } from '../compare/header-values.js';
 import type { ComparableResponse } from '../compare/index.js';
 import type { HeaderPairs } from '../types.js';
 import type { OutgoingRequest } from './http-client.js';
@@ -129,8 +129,7 @@ export class IdMap {
     }).join('&')}`;
     let body = request.body;
     let headers = request.headers;
-    const type = headerValue(request.headers, 'content-type') ?? '';
-    if (body && body.length > 0 && body.length <= MAX_BODY && /[/+]json\b/i.test(type) && !headerValue(request.headers, 'content-encoding')) {
+    if (body && body.length > 0 && body.length <= MAX_BODY && hasJsonContentType(request.headers) && !headerValue(request.headers, 'content-encoding')) {
       try {
         const r = substitute(JSON.parse(body.toString('utf8')), this.forward);
         if (r.changed) {

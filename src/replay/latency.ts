@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { LatencyStats, ReplayResult, RouteLatency } from '../types/run.js';
+import { routeKey } from '../routes/route-key.js';
 
 /** Nearest-rank percentile of sorted samples. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -57,7 +58,7 @@ export class LatencyTracker {
   constructor(private readonly config: Readonly<Config['latency']>) {}
 
   add(method: string, route: string, sample: { recorded?: number | null; baseline?: number | null; candidate?: number | null }): void {
-    const key = `${method} ${route}`;
+    const key = routeKey(method, route);
     let r = this.routes.get(key);
     if (!r) {
       r = { method, route, recorded: new Reservoir(), baseline: new Reservoir(), candidate: new Reservoir() };

@@ -1,9 +1,10 @@
 import { ReplayguardError } from '../errors.js';
+import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 import type { Exchange, HeaderPairs } from '../types/exchange.js';
 import type { OutgoingRequest } from './http-client.js';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and those the client must compute itself. */
-const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
+/** Hop-by-hop headers, and those the client must compute itself. */
+const DROPPED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'host', 'content-length', 'expect']);
 
 export interface RequestBuilderOptions {
   /** Header overrides from --header / replay.headers, already env-expanded. */

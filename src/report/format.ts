@@ -3,10 +3,7 @@ import type { Verdict } from '../types.js';
 /** Verdicts in the order every reporter lists them: worst first, pass last. */
 export const VERDICT_ORDER: readonly Verdict[] = ['regression', 'error', 'noise', 'skipped', 'pass'];
 
-/** The key reporters and config use for a route: `GET /users/:id` (matches `compare.routes` keys). */
-export function routeKey(method: string, route: string): string {
-  return `${method} ${route}`;
-}
+export { routeKey } from '../routes/route-key.js';
 
 export { describeDifference } from '../compare/difference.js';
 

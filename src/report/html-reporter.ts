@@ -4,6 +4,7 @@ import type { RunSummary } from '../types.js';
 import { createGroupAccumulator, type GroupAccumulatorOptions } from './html/groups.js';
 import { renderPage, reportData } from './html/page.js';
 import type { Reporter, ReporterContext } from './reporter.js';
+import { REPORT_FILES } from './report-files.js';
 
 /**
  * `report.html`: groups are accumulated as results arrive (bounded: counts for all, a few decoded
@@ -18,7 +19,7 @@ export function createHtmlReporter(ctx: ReporterContext, options: GroupAccumulat
     },
     async onRunEnd(summary: RunSummary) {
       const html = renderPage(reportData(summary, acc.snapshot(), (options.now ?? Date.now)()));
-      await writeFile(path.join(ctx.outDir, 'report.html'), html, 'utf8');
+      await writeFile(path.join(ctx.outDir, REPORT_FILES.html), html, 'utf8');
     },
   };
 }

@@ -7,6 +7,7 @@ import { routeKey } from './format.js';
 import { latencySuiteXml, testcaseXml } from './junit-testcase.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { escapeXmlAttr } from './xml-escape.js';
+import { REPORT_FILES } from './report-files.js';
 
 export interface JunitReporterOptions {
   /** Buffered testcase XML (all routes together) before it is appended to the per-route files. @default 256 KiB */
@@ -75,7 +76,7 @@ export function createJunitReporter(ctx: ReporterContext, options: JunitReporter
     },
     async onRunEnd(summary: RunSummary) {
       await flush();
-      const out = createWriteStream(path.join(ctx.outDir, 'junit.xml'), { encoding: 'utf8' });
+      const out = createWriteStream(path.join(ctx.outDir, REPORT_FILES.junit), { encoding: 'utf8' });
       const write = async (text: string) => {
         if (!out.write(text)) await once(out, 'drain');
       };

@@ -5,6 +5,7 @@ import { describeLearnedNoise } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, routeKey, VERDICT_ORDER } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
+import { REPORT_FILES } from './report-files.js';
 
 /**
  * Recorded data (routes, signatures) ends up in a page GitHub renders: neutralise HTML and the
@@ -92,7 +93,7 @@ export function createMarkdownReporter(ctx: ReporterContext): Reporter {
     name: 'markdown',
     async onRunEnd(summary) {
       const text = renderMarkdown(summary);
-      await writeFile(path.join(ctx.outDir, 'summary.md'), text, 'utf8');
+      await writeFile(path.join(ctx.outDir, REPORT_FILES.markdown), text, 'utf8');
       // Appended, never overwritten: other steps of the job write to the same file.
       if (ctx.githubStepSummary) await appendFile(ctx.githubStepSummary, text, 'utf8');
     },

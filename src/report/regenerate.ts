@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { findFinishedRun } from '../store/find-run.js';
-import { openResultsStore } from '../store/open-store.js';
+import { openResultsStore, resultsLocation } from '../store/open-store.js';
 import type { RunSummary } from '../types.js';
 import { driveReporters } from './drive-reporters.js';
 import { createReporters, REPORT_FILES } from './reporter.js';
@@ -23,7 +23,7 @@ export interface RegenerateOptions {
 export async function regenerateReport(options: RegenerateOptions): Promise<{ summary: RunSummary; reportPath: string }> {
   const outDir = path.resolve(options.outDir);
   // Read-only: a missing file is RG_ERR_DB_NOT_FOUND, never an empty database created on the spot.
-  const store = await openResultsStore(path.join(outDir, 'results.db'), { readonly: true });
+  const store = await openResultsStore(resultsLocation(outDir), { readonly: true });
   try {
     const { run, summary, config } = await findFinishedRun(store, options.run ?? 'latest');
     const reporters = createReporters(options.reporters ?? ['html', 'json', 'junit', 'markdown'], {

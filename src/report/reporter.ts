@@ -7,6 +7,7 @@ import { createHtmlReporter } from './html-reporter.js';
 import { createJsonReporter } from './json-reporter.js';
 import { createJunitReporter } from './junit-reporter.js';
 import { createMarkdownReporter } from './markdown-reporter.js';
+import { REPORT_FILES } from './report-files.js';
 
 /** What every reporter is given; reporters read nothing else (no process.env, no process.stdout). */
 export interface ReporterContext {
@@ -39,12 +40,7 @@ export interface Reporter {
   onRunEnd?(summary: RunSummary): void | Promise<void>;
 }
 
-export const REPORT_FILES = {
-  html: 'report.html',
-  json: 'summary.json',
-  junit: 'junit.xml',
-  markdown: 'summary.md',
-} as const;
+export { REPORT_FILES } from './report-files.js';
 
 type Factory = (ctx: ReporterContext, names: readonly string[]) => Reporter;
 

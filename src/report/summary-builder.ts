@@ -1,5 +1,6 @@
 import type { LearnedNoise, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
+import { signatureHits } from './signature-groups.js';
 
 export interface SummaryExtras {
   learnedNoise: LearnedNoise[];
@@ -50,22 +51,15 @@ export function createSummaryBuilder(): SummaryBuilder {
       rc[result.verdict]++;
       rc.total++;
 
-      const cmp = result.comparison;
-      if (!cmp) return;
-      // An exchange counts once per signature even when the signature occurs at several indices.
-      const seen = new Set<string>();
-      for (const d of cmp.differences) {
-        const key = `${rk}\0regression\0${d.signature}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        bump(key, () => ({ method: result.method, route: result.route, signature: d.signature, exchanges: 1, verdict: 'regression' }));
-      }
-      for (const d of cmp.filtered) {
-        const rule = d.filteredBy ?? 'noise rule';
-        const key = `${rk}\0noise\0${d.signature}\0${rule}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        bump(key, () => ({ method: result.method, route: result.route, signature: d.signature, exchanges: 1, verdict: 'noise', filteredBy: rule }));
+      for (const hit of signatureHits(result)) {
+        bump(hit.key, () => ({
+          method: result.method,
+          route: result.route,
+          signature: hit.signature,
+          exchanges: 1,
+          verdict: hit.verdict,
+          ...(hit.filteredBy !== undefined ? { filteredBy: hit.filteredBy } : {}),
+        }));
       }
     },
 

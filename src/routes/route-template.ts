@@ -4,7 +4,9 @@
  * user templates (`/users/:name/repos`) win over them.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { LRUCache } from 'lru-cache';
+import { UUID_PATTERN } from '../compare/formats.js';
+
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const NUMBER = /^-?\d+$/;
 const HEX_ID = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$/i; // digits and letters: not an English word
@@ -21,7 +23,7 @@ export function placeholderFor(segment: string): string | null {
   } catch {
     // a malformed escape is kept as the literal it is
   }
-  if (NUMBER.test(s) || UUID.test(s) || ULID.test(s) || HEX_ID.test(s) || OPAQUE.test(s)) return ':id';
+  if (NUMBER.test(s) || UUID_PATTERN.test(s) || ULID.test(s) || HEX_ID.test(s) || OPAQUE.test(s)) return ':id';
   if (DATE.test(s)) return ':date';
   const dot = s.lastIndexOf('.');
   if (dot > 0) {
@@ -57,7 +59,8 @@ export interface RouteTemplater {
 /** A templater with user templates compiled once; they are tried in order before the automatic rules. */
 export function createRouteTemplater(userTemplates: readonly string[] = []): RouteTemplater {
   const compiled = userTemplates.map(compile);
-  const cache = new Map<string, string>();
+  // Templates are few, but raw paths are unbounded in a long recording: the most recent are kept.
+  const cache = new LRUCache<string, string>({ max: 10_000 });
   function matchUser(parts: string[]): string | null {
     for (const t of compiled) {
       if (t.wildcard ? parts.length < t.segments.length : parts.length !== t.segments.length) continue;
@@ -74,8 +77,6 @@ export function createRouteTemplater(userTemplates: readonly string[] = []): Rou
       if (cached !== undefined) return cached;
       const parts = p.split('/').slice(1);
       const route = matchUser(parts) ?? '/' + parts.map((s) => placeholderFor(s) ?? s).join('/');
-      // Bounded: templates are few, but raw paths are unbounded in a long recording.
-      if (cache.size > 10_000) cache.clear();
       cache.set(p, route);
       return route;
     },

@@ -6,7 +6,7 @@ import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { replayEngine } from '../replay/engine.js';
 import { resolveHeaderOverrides } from '../replay/request-builder.js';
-import { displayLocation, openRecordingStore, openResultsStore, resolveLocation } from '../store/open-store.js';
+import { displayLocation, openRecordingStore, openResultsStore, resolveLocation, resultsLocation } from '../store/open-store.js';
 import type { ResultsStore } from '../store/store.js';
 import type { LearnedNoise, RouteLatency, RunSummary } from '../types/run.js';
 import { evaluateFailOn } from './fail-policy.js';
@@ -77,7 +77,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     } catch (e) {
       throw new ReplayguardError('RG_ERR_OUT_DIR', { dir: outDir, reason: reasonOf(e) }, { cause: e });
     }
-    results = await openResultsStore(path.join(outDir, 'results.db'));
+    results = await openResultsStore(resultsLocation(outDir));
     const startedAt = Date.now();
     const run = await results.createRun({
       startedAt,

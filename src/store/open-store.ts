@@ -28,6 +28,11 @@ export function schemeOf(location: string): string | null {
   return m ? m[1]!.toLowerCase() : null;
 }
 
+/** The results store of a replay's `--out` folder. */
+export function resultsLocation(outDir: string): string {
+  return path.join(outDir, 'results.db');
+}
+
 /** A `--db` value made absolute: file paths against `cwd`, URLs as they are. */
 export function resolveLocation(location: string, cwd: string = process.cwd()): string {
   return schemeOf(location) ? location : path.resolve(cwd, location);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeBody } from '../../compare/decode-body.js';
-import { headerValue } from '../../compare/header-values.js';
+import { hasJsonContentType } from '../../compare/header-values.js';
 import type { HeaderPairs, StoredBody } from '../../types.js';
 
 /** A body ready for the page: decoded, capped, and never carrying raw bytes except binary previews. */
@@ -58,13 +58,13 @@ export function bodyView(body: StoredBody | null | undefined, headers: HeaderPai
   if (capped) notes.push(`capped for the report: first ${cap} of ${decoded.length} decoded bytes shown`);
   const text = asText(kept);
   if (text === null) return binary(decoded, decoded.length, notes);
-  const type = headerValue(headers ?? [], 'content-type') ?? '';
-  const looksJson = /json/i.test(type) || /^\s*[[{]/.test(text);
+  const jsonType = hasJsonContentType(headers ?? []);
+  const looksJson = jsonType || /^\s*[[{]/.test(text);
   if (looksJson && !capped && !result.partial) {
     try {
       return { kind: 'json', value: JSON.parse(text), size: decoded.length, notes };
     } catch {
-      if (/json/i.test(type)) notes.push('not valid JSON: shown as text');
+      if (jsonType) notes.push('not valid JSON: shown as text');
     }
   }
   return { kind: 'text', text, size: decoded.length, notes };

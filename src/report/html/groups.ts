@@ -1,6 +1,7 @@
 import type { ReplayResult, Verdict } from '../../types.js';
 import { routeKey, signatureLabel } from '../format.js';
 import { noiseSnippet } from '../noise-snippet.js';
+import { signatureHits } from '../signature-groups.js';
 import { exampleView, type ExampleView } from './example-view.js';
 
 export type GroupVerdict = Exclude<Verdict, 'pass'>;
@@ -94,27 +95,12 @@ export function createGroupAccumulator(options: GroupAccumulatorOptions = {}) {
     const rk = routeKey(r.method, r.route);
     const base = { method: r.method, route: r.route };
     const hits = new Set<GroupState>();
-    const cmp = r.comparison;
-    for (const d of cmp?.differences ?? []) {
-      const g = groupFor(`${rk}\0regression\0${d.signature}`, () => ({
-        ...base,
-        verdict: 'regression',
-        signature: d.signature,
-        label: signatureLabel(d.signature),
-        before: primitive(d.before),
-        after: primitive(d.after),
-      }));
-      if (g) hits.add(g);
-    }
-    for (const d of cmp?.filtered ?? []) {
-      const rule = d.filteredBy ?? 'noise rule';
-      const g = groupFor(`${rk}\0noise\0${d.signature}\0${rule}`, () => ({
-        ...base,
-        verdict: 'noise',
-        signature: d.signature,
-        label: signatureLabel(d.signature),
-        filteredBy: rule,
-      }));
+    for (const hit of signatureHits(r)) {
+      const g = groupFor(hit.key, () =>
+        hit.verdict === 'regression'
+          ? { ...base, verdict: 'regression', signature: hit.signature, label: signatureLabel(hit.signature), before: primitive(hit.difference.before), after: primitive(hit.difference.after) }
+          : { ...base, verdict: 'noise', signature: hit.signature, label: signatureLabel(hit.signature), filteredBy: hit.filteredBy },
+      );
       if (g) hits.add(g);
     }
     if (r.verdict === 'error' || r.verdict === 'skipped') {
