@@ -91,6 +91,16 @@ export const catalogue = {
     hint: 'pass a writable folder with --out',
     exit: 2,
   },
+  RG_ERR_WRITER_START: {
+    message: 'the recording writer for {file} failed before it was ready: {reason}',
+    hint: 'check that --db names a writable file on a local disk; the cause above says what the thread met',
+    exit: 2,
+  },
+  RG_ERR_README_MARKERS: {
+    message: 'README.md lacks the configuration reference markers {start} ... {end}',
+    hint: 'put the two marker lines back around the configuration reference, then run `npm run schema`',
+    exit: 2,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 function fill(template: string, params: Record<string, unknown>): string {

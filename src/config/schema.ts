@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReplayguardError } from '../errors.js';
 
 /**
  * The configuration schema: one source of truth for validation, defaults, the JSON Schema editors
@@ -15,7 +16,7 @@ export const duration = z
 export function parseDuration(v: number | string): number {
   if (typeof v === 'number') return v;
   const m = DURATION_RE.exec(v.trim());
-  if (!m) throw new Error(`invalid duration ${v}`);
+  if (!m) throw new ReplayguardError('RG_ERR_CONFIG_INVALID', { details: `"${v}" is not a duration such as 500ms, 10s or 2m`, source: 'the value given' });
   const n = Number(m[1]);
   const unit = m[2] ?? 'ms';
   return unit === 'm' ? n * 60_000 : unit === 's' ? n * 1000 : n;

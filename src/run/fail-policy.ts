@@ -1,3 +1,4 @@
+import { ReplayguardError } from '../errors.js';
 import type { VerdictCounts } from '../types.js';
 
 type Counted = 'regression' | 'error' | 'noise' | 'skipped';
@@ -11,7 +12,12 @@ interface Token {
 
 function parseToken(token: string): Token {
   const m = /^(regression|error|noise|skipped)(?:>(\d+(?:\.\d+)?)(%)?)?$/.exec(token.trim());
-  if (!m) throw new Error(`invalid failOn token ${token}`);
+  if (!m) {
+    throw new ReplayguardError('RG_ERR_CONFIG_INVALID', {
+      details: `invalid failOn token "${token}": expected regression, error, noise or skipped, optionally with a threshold such as regression>1% or error>5`,
+      source: 'replay.failOn',
+    });
+  }
   const verdict = m[1] as Counted;
   return m[2] === undefined ? { verdict, source: token } : { verdict, above: { value: Number(m[2]), percent: m[3] === '%' }, source: token };
 }

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue, isReplayguardError, reasonOf, ReplayguardError, type ErrorCode } from '../../../src/errors.js';
 
@@ -58,5 +60,13 @@ describe('error catalogue', () => {
     expect(reasonOf(already)).toBe('ENOENT: no such file');
     expect(reasonOf('plain')).toBe('plain');
     expect(reasonOf(42)).toBe('42');
+  });
+
+  it('src raises catalogue errors only: no plain Error is constructed outside src/errors.ts', () => {
+    const src = path.resolve(import.meta.dirname, '../../../src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== 'errors.ts');
+    expect(files.length).toBeGreaterThan(20);
+    const plain = files.filter((f) => /\bnew (Type|Range)?Error\(/.test(readFileSync(path.join(src, f), 'utf8')));
+    expect(plain).toEqual([]);
   });
 });

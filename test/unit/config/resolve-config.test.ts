@@ -124,6 +124,10 @@ describe('resolveConfig', () => {
     expect(parseDuration(input)).toBe(ms);
   });
 
+  it('parseDuration rejects a malformed duration with a catalogue error', () => {
+    expect(() => parseDuration('soon')).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG_INVALID', message: expect.stringContaining('"soon" is not a duration') }));
+  });
+
   it.each(['10 parsecs', '-5s', 'soon', '1h'])('rejects the duration %j naming the key', (input) => {
     const err = configError(() => resolveIn(tempDir(), { overrides: { record: { upstreamTimeout: input } } }));
     expect(err.code).toBe('RG_ERR_CONFIG_INVALID');

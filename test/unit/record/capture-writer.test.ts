@@ -77,4 +77,13 @@ describe('CaptureWriter', () => {
     await writer.close();
     expect(writer.stats().dropped).toBe(2);
   });
+
+  it('a writer thread that ends before it is ready rejects ready() with a catalogue error', async () => {
+    const db = path.join(tempDir(), 'early.db');
+    const writer = writerFor(db);
+    // Terminated before the thread could even load its modules, so it can never say ready.
+    void (writer as unknown as { worker: Worker }).worker.terminate();
+    await expect(writer.ready()).rejects.toMatchObject({ code: 'RG_ERR_WRITER_START', message: expect.stringContaining(`the recording writer for ${db} failed before it was ready`) });
+    await writer.close();
+  });
 });

@@ -43,7 +43,8 @@ describe('evaluateFailOn', () => {
   });
 
   it('rejects a malformed token', () => {
-    expect(() => evaluateFailOn(['regresion'], counts({}))).toThrow(/invalid failOn token/);
-    expect(() => evaluateFailOn(['regression>'], counts({}))).toThrow();
+    expect(() => evaluateFailOn(['regresion'], counts({}))).toThrow(/invalid failOn token "regresion"/);
+    expect(() => evaluateFailOn(['regresion'], counts({}))).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG_INVALID', hint: expect.stringContaining('replay.failOn') }));
+    expect(() => evaluateFailOn(['regression>'], counts({}))).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG_INVALID' }));
   });
 });
