@@ -6,7 +6,7 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'replay-out/**', 'recordings/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'replay-out/**', 'recordings/**', 'bench/results/**', 'src/report/html/client.bundle.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,6 +33,19 @@ export default tseslint.config(
     files: ['src/replay/**/*.ts', 'src/record/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/report/**', '**/run/**', '**/cli/**'], message: 'record and replay stages never import the report stage or the façades above them' }] }],
+    },
+  },
+  {
+    // The HTML report's browser client: DOM globals, and no way to parse HTML from data.
+    files: ['src/report/html/client/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'createContextualFragment', 'parseFromString'].map((property) => ({ property, message: 'build DOM with h() from dom.ts: recorded data must never be parsed as HTML' })),
+        ...['write', 'writeln'].map((property) => ({ object: 'document', property, message: 'build DOM with h() from dom.ts' })),
+      ],
+      'no-restricted-globals': ['error', 'eval', 'Function', 'fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'],
     },
   },
 );

@@ -96,6 +96,11 @@ export const catalogue = {
     hint: 'check that --db names a writable file on a local disk; the cause above says what the thread met',
     exit: 2,
   },
+  RG_ERR_REPORT_CLIENT_MISSING: {
+    message: 'the HTML report script is missing ({file}: {reason})',
+    hint: 'run `npm run build` (it bundles src/report/html/client), or reinstall replayguard',
+    exit: 2,
+  },
   RG_ERR_README_MARKERS: {
     message: 'README.md lacks the configuration reference markers {start} ... {end}',
     hint: 'put the two marker lines back around the configuration reference, then run `npm run schema`',

@@ -2,7 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSummary, Verdict } from '../types.js';
 import { describeLearnedNoise } from './learned-noise.js';
-import { formatCount, formatDuration, formatPercent, routeKey, VERDICT_ORDER } from './format.js';
+import { formatCount, formatDuration, formatPercent, formatPercentiles, routeKey, VERDICT_ORDER } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
 import { REPORT_FILES } from './report-files.js';
@@ -78,9 +78,8 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
   const latency = summary.latency.filter((l) => l.candidate);
   if (latency.length) {
     out.push('### Latency', '', '| Route | Recorded p50/p95 | Baseline p50/p95 | Candidate p50/p95 | |', '| --- | ---: | ---: | ---: | --- |');
-    const ms = (s: { p50: number; p95: number } | null) => (s ? `${Math.round(s.p50)} / ${Math.round(s.p95)} ms` : '—');
     for (const l of latency) {
-      out.push(`| ${e(routeKey(l.method, l.route))} | ${ms(l.recorded)} | ${ms(l.baseline)} | ${ms(l.candidate)} | ${l.flagged ? '🐢 ' : ''}${e(l.reason)} |`);
+      out.push(`| ${e(routeKey(l.method, l.route))} | ${formatPercentiles(l.recorded)} | ${formatPercentiles(l.baseline)} | ${formatPercentiles(l.candidate)} | ${l.flagged ? '🐢 ' : ''}${e(l.reason)} |`);
     }
     out.push('');
   }

@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/servers.js';
@@ -24,7 +24,7 @@ describe('the npm package', () => {
     const dir = tempDir('rg-pack-');
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], repo)) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = packed[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'schema/replayguard.config.schema.json', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/record/writer-worker.js']));
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'schema/replayguard.config.schema.json', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/record/writer-worker.js', 'dist/src/report/html/client.bundle.js']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
 
     const app = path.join(dir, 'app');
@@ -62,6 +62,10 @@ describe('the npm package', () => {
     const replayOut = await runAsync(bin, ['replay', '--target', upstream.url, '--db', db, '--out', out], app);
     expect(replayOut).toContain('PASS');
     expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.db', 'summary.json', 'summary.md']);
+    // The report's script is the bundle the package ships, inlined and pinned by the CSP.
+    const page = readFileSync(path.join(out, 'report.html'), 'utf8');
+    const bundle = readFileSync(path.join(app, 'node_modules/replayguard/dist/src/report/html/client.bundle.js'), 'utf8');
+    expect(page).toContain(`<script>${bundle}</script>`);
     expect(run(bin, ['ls', '--db', db], app)).toMatch(/GET\s+\/a\/:id\s+2/);
   }, 180_000);
 });

@@ -1,21 +1,23 @@
-import { CLIENT_APP } from './client-app.js';
-import { CLIENT_BODY_VIEW } from './client-body-view.js';
-import { CLIENT_DOM } from './client-dom.js';
-import { CLIENT_EXCHANGE } from './client-exchange.js';
-import { CLIENT_GROUPS } from './client-groups.js';
-import { CLIENT_HEADER } from './client-header.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { reasonOf, ReplayguardError } from '../../errors.js';
 
 /**
- * The page's whole script, one IIFE. Parts are plain strings (the page runs no bundler); the
- * CSP pins this exact text by hash, so anything else that managed to get in would not run.
+ * The page's whole script: the TypeScript client under ./client/, bundled by esbuild at build time
+ * (scripts/bundle-client.ts) into the file read here. The CSP pins this exact text by hash, so
+ * anything else that managed to get into the page would not run.
  */
-export const CLIENT_SCRIPT = `(function () {
-'use strict';
-${CLIENT_DOM}
-${CLIENT_BODY_VIEW}
-${CLIENT_EXCHANGE}
-${CLIENT_HEADER}
-${CLIENT_GROUPS}
-${CLIENT_APP}
-})();
-`;
+const BUNDLE = new URL('./client.bundle.js', import.meta.url);
+
+let script: string | undefined;
+
+export function clientScript(): string {
+  if (script === undefined) {
+    try {
+      script = readFileSync(BUNDLE, 'utf8');
+    } catch (e) {
+      throw new ReplayguardError('RG_ERR_REPORT_CLIENT_MISSING', { file: fileURLToPath(BUNDLE), reason: reasonOf(e) }, { cause: e });
+    }
+  }
+  return script;
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunSummary } from '../../types.js';
 import { verdictLine } from '../run-verdict.js';
 import { escapeXml } from '../xml-escape.js';
-import { CLIENT_SCRIPT } from './client-script.js';
+import { clientScript } from './client-script.js';
 import type { ExampleView } from './example-view.js';
 import type { Group, GroupCaps } from './groups.js';
 import { STYLES } from './styles.js';
@@ -46,10 +46,11 @@ function sha256Base64(text: string): string {
  */
 export function renderPage(data: ReportData): string {
   const json = embedJson(data);
+  const script = clientScript();
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
-    `script-src 'sha256-${sha256Base64(CLIENT_SCRIPT)}'`,
+    `script-src 'sha256-${sha256Base64(script)}'`,
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
@@ -68,7 +69,7 @@ export function renderPage(data: ReportData): string {
 <body>
 <div id="app"><noscript><p style="padding:20px">This report needs JavaScript to render. The data is embedded in this file as JSON (script element rg-data); summary.json holds the totals.</p></noscript></div>
 <script type="application/json" id="rg-data">${json}</script>
-<script>${CLIENT_SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;
