@@ -54,6 +54,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error('usage: tsx scripts/bundle-client.ts <folder>');
     process.exit(2);
   }
-  const file = await writeClientBundle(path.resolve(folder));
-  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  // Silent on success: `npm pack --json` runs the build through prepare, and stdout must stay JSON.
+  await writeClientBundle(path.resolve(folder));
 }

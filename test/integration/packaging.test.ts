@@ -67,5 +67,5 @@ describe('the npm package', () => {
     const bundle = readFileSync(path.join(app, 'node_modules/replayguard/dist/src/report/html/client.bundle.js'), 'utf8');
     expect(page).toContain(`<script>${bundle}</script>`);
     expect(run(bin, ['ls', '--db', db], app)).toMatch(/GET\s+\/a\/:id\s+2/);
-  }, 180_000);
+  }, 300_000); // npm pack builds (tsc, then the client bundle) and npm install runs: minutes on a loaded machine
 });
