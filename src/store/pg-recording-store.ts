@@ -25,7 +25,7 @@ const INSERT_COLUMNS: Array<[name: string, type: string]> = [
 ];
 
 function safeInt(n: number, what: string): number {
-  if (!Number.isSafeInteger(n)) throw new TypeError(`${what} must be an integer (got ${n})`);
+  if (!Number.isSafeInteger(n)) throw new ReplayguardError('RG_ERR_USAGE', { details: `${what} must be an integer (got ${n})`, command: 'record' });
   return n;
 }
 
@@ -118,7 +118,7 @@ export class PgRecordingStore implements RecordingStore {
           `UPDATE ${this.t.sessions} SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq`,
           [sessionId, exchanges.length],
         );
-        if (!rows[0]) throw new Error(`session ${sessionId} does not exist`);
+        if (!rows[0]) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: `#${sessionId}`, file: this.location });
         const first = rows[0].last_seq - exchanges.length + 1;
         seqs = exchanges.map((_, i) => first + i);
         await client.query('BEGIN');
@@ -132,7 +132,7 @@ export class PgRecordingStore implements RecordingStore {
           `UPDATE ${this.t.sessions} SET last_seq = greatest(last_seq, $2) + $3 WHERE id = $1 RETURNING last_seq`,
           [sessionId, given.length ? Math.max(...given) : 0, fresh],
         );
-        if (!rows[0]) throw new Error(`session ${sessionId} does not exist`);
+        if (!rows[0]) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: `#${sessionId}`, file: this.location });
         let next = rows[0].last_seq - fresh + 1;
         seqs = exchanges.map((e) => e.seq ?? next++);
       }

@@ -135,6 +135,16 @@ await describeWithPg('PgRecordingStore', () => {
       expect((await store.findSession('shared'))!.endedAt).toBe(2000);
     });
 
+    it('refuses with catalogue errors a batch for a session that does not exist, or with a seq that is not an integer', async () => {
+      const s = await store.openSession({ name: 'checked', upstream: 'http://u', startedAt: 1 });
+      const missing = s.id + 1_000_000;
+      await expect(store.append(missing, [makeExchange({ url: '/x' })])).rejects.toMatchObject({ code: 'RG_ERR_SESSION_NOT_FOUND', message: expect.stringContaining(`#${missing}`) });
+      const r = await store.registerRecorder(s.id, { host: 'h', pid: 1, upstream: 'http://u', startedAt: 1 });
+      await expect(store.append(missing, [makeExchange({ seq: 1, url: '/x' })], { recorderId: r })).rejects.toMatchObject({ code: 'RG_ERR_SESSION_NOT_FOUND' });
+      await expect(store.append(s.id, [makeExchange({ seq: 1.5, url: '/x' })])).rejects.toMatchObject({ code: 'RG_ERR_USAGE', message: 'seq must be an integer (got 1.5)' });
+      expect((await store.listSessions()).find((x) => x.id === s.id)).toMatchObject({ exchanges: 0 });
+    });
+
     it('stores a large body once whichever recorders send it, concurrently', async () => {
       const s = await store.openSession({ name: 'dedupe', upstream: 'http://lb', startedAt: 2 });
       const big = Buffer.alloc(64 * 1024, 'x');
