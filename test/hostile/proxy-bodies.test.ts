@@ -125,7 +125,7 @@ describe('hostile: a malformed upstream response (issue 12 item 9)', () => {
     closers.push(() => new Promise((resolve) => bad.close(() => resolve())));
     const rec = await startTestRecorder(`http://127.0.0.1:${(bad.address() as AddressInfo).port}`);
     const res = await request(`${rec.url}/x`);
-    const body = (await res.body.json()) as { error: string; code: string; reason: string; hint: string };
+    const body = (await res.body.json()) as { error: string; code: string; cause: string; reason: string; hint: string };
     expect(res.statusCode).toBe(502);
     expect(body.error).toBe("the upstream's response was malformed");
     expect(body.cause).toBe('malformed');
@@ -139,7 +139,9 @@ describe('hostile: a malformed upstream response (issue 12 item 9)', () => {
 
 describe('hostile: the admin prefix under percent-encoding (issue 12 item 10)', () => {
   it('an encoded admin path is answered as admin and never recorded; an encoding the router keeps is forwarded and recorded', async () => {
-    const up = await startServer((_req, res) => res.end('upstream'));
+    const up = await startServer((_req, res) => {
+      res.end('upstream');
+    });
     const rec = await startTestRecorder(up.url);
     for (const p of ['/%5f_replayguard/stats', '/%5F%5Freplayguard/stats', '/__replayguard%2Fstats%3F', '/__replayguard/stats']) {
       const res = await request(`${rec.url}${p}`);
