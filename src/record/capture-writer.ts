@@ -3,6 +3,7 @@ import { reasonOf, ReplayguardError, type ErrorCode } from '../errors.js';
 import type { Capture, SessionInfo } from '../types.js';
 import { bodyBytesOf, packBatch } from './capture-batch.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
+import { displayLocation } from '../store/open-store.js';
 
 export interface CaptureWriterOptions extends WriterInit {
   /** Bytes of captures waiting (queued here or being written) beyond which new ones are dropped. */
@@ -82,12 +83,12 @@ export class CaptureWriter {
       const onMessage = (m: FromWriter): void => {
         if (m.type === 'ready') resolve(m.session);
         else if (m.type === 'fatal') {
-          reject(m.error.code ? new ReplayguardError(m.error.code as ErrorCode, m.error.params ?? {}) : new ReplayguardError('RG_ERR_WRITER_START', { file: options.dbFile, reason: m.error.message }));
+          reject(m.error.code ? new ReplayguardError(m.error.code as ErrorCode, m.error.params ?? {}) : new ReplayguardError('RG_ERR_WRITER_START', { file: displayLocation(options.location), reason: m.error.message }));
         }
       };
       this.worker.on('message', onMessage);
-      this.worker.once('error', (e) => reject(new ReplayguardError('RG_ERR_WRITER_START', { file: options.dbFile, reason: reasonOf(e) }, { cause: e })));
-      this.worker.once('exit', (code) => reject(new ReplayguardError('RG_ERR_WRITER_START', { file: options.dbFile, reason: `the thread exited with code ${code}` })));
+      this.worker.once('error', (e) => reject(new ReplayguardError('RG_ERR_WRITER_START', { file: displayLocation(options.location), reason: reasonOf(e) }, { cause: e })));
+      this.worker.once('exit', (code) => reject(new ReplayguardError('RG_ERR_WRITER_START', { file: displayLocation(options.location), reason: `the thread exited with code ${code}` })));
     });
     this.worker.on('message', (m: FromWriter) => this.onMessage(m));
     // The proxy must outlive a crashed writer: later captures are dropped and counted, and nobody
