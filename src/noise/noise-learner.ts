@@ -39,7 +39,6 @@ interface KeyStats {
   /** Shapes of the values the noise source showed here (before and after). */
   noiseShapes: Set<string>;
   examples: unknown[];
-  filteredExchanges: number;
 }
 
 const MAX_EXAMPLES = 4;
@@ -48,9 +47,20 @@ function keyOf(method: string, route: string, d: Difference): string {
   return `${routeKey(method, route)}\u0000${d.target}\u0000${foldPointer(d.path)}`;
 }
 
+/** Which exchange a comparison belongs to: its results carry these fields. */
+export interface ExchangeRef {
+  exchangeId: number;
+  method: string;
+  route: string;
+}
+
 export interface LearnedModel {
-  /** Re-classify a candidate comparison: differences on learned-noisy keys move to `filtered`. */
-  apply(method: string, route: string, comparison: Comparison): Comparison;
+  /**
+   * Re-classify a candidate comparison: differences on learned-noisy keys move to `filtered`.
+   * Idempotent: applying it again to the same exchange (or to its result) changes nothing and counts
+   * nothing twice, so a second pass (a re-publish, `replayguard report`) cannot inflate the figures.
+   */
+  apply(exchange: ExchangeRef, comparison: Comparison): Comparison;
   /** What was learned and used, for summaries, reports and `replayguard noise`. */
   learned(): LearnedNoise[];
 }
@@ -68,7 +78,7 @@ export class NoiseLearner {
     const k = keyOf(method, route, d);
     let s = this.keys.get(k);
     if (!s) {
-      s = { method, route, target: d.target, path: d.target === 'body' ? foldPointer(d.path) : d.path, raw: 0, noise: 0, noiseOps: new Set(), noiseShapes: new Set(), examples: [], filteredExchanges: 0 };
+      s = { method, route, target: d.target, path: d.target === 'body' ? foldPointer(d.path) : d.path, raw: 0, noise: 0, noiseOps: new Set(), noiseShapes: new Set(), examples: [] };
       this.keys.set(k, s);
     }
     return s;
@@ -117,8 +127,10 @@ export class NoiseLearner {
       if (!regression || volatileOnly(s.noiseShapes)) noisy.set(k, s);
     }
     const source = this.source;
+    // Exchanges whose differences each noisy key filtered, by id: a set, so applying twice counts once.
+    const hits = new Map<KeyStats, Set<number>>();
     return {
-      apply(method, route, comparison) {
+      apply({ exchangeId, method, route }, comparison) {
         if (comparison.differences.length === 0) return comparison;
         const kept: Difference[] = [];
         const filtered: Difference[] = [...comparison.filtered];
@@ -131,13 +143,17 @@ export class NoiseLearner {
           } else kept.push(d);
         }
         if (hit.size === 0) return comparison;
-        for (const s of hit) s.filteredExchanges++;
+        for (const s of hit) {
+          let ids = hits.get(s);
+          if (!ids) hits.set(s, (ids = new Set()));
+          ids.add(exchangeId);
+        }
         return { ...comparison, differences: kept, filtered, verdict: kept.length ? 'regression' : 'noise' };
       },
       learned() {
         return [...noisy.values()]
-          .filter((s) => s.filteredExchanges > 0)
-          .map((s) => ({ method: s.method, route: s.route, target: s.target, path: s.path, kind: describeKind(s), source, exchanges: s.filteredExchanges, examples: s.examples }))
+          .filter((s) => hits.has(s))
+          .map((s) => ({ method: s.method, route: s.route, target: s.target, path: s.path, kind: describeKind(s), source, exchanges: hits.get(s)!.size, examples: s.examples }))
           .sort((a, b) => b.exchanges - a.exchanges || a.route.localeCompare(b.route) || a.path.localeCompare(b.path));
       },
     };

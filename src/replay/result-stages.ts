@@ -61,7 +61,7 @@ export async function* learnNoise(items: AsyncIterable<Replayed>, options: Learn
   for await (const stored of store.results(runId)) {
     let result = stored;
     if (stored.comparison) {
-      const comparison = model.apply(stored.method, stored.route, stored.comparison);
+      const comparison = model.apply(stored, stored.comparison);
       if (comparison !== stored.comparison) {
         result = { ...stored, comparison, verdict: comparison.verdict };
         changed.push(result);

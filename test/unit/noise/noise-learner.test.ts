@@ -41,7 +41,7 @@ function learn(triples: readonly Triple[], over: Partial<Config['noise']> = {}, 
   // Exchanges on the route where nothing differed: they only grow `total`.
   for (let i = 0; i < extraTotal; i++) learner.observe(ctx.method, ctx.route, [], []);
   const model = learner.finish();
-  const applied = comparisons.map((c) => model.apply(ctx.method, ctx.route, c));
+  const applied = comparisons.map((c, i) => model.apply({ ...ctx, exchangeId: i + 1 }, c));
   return { verdicts: applied.map((c) => c.verdict), applied, learned: model.learned() };
 }
 
@@ -239,5 +239,27 @@ describe('NoiseLearner: overlapping formats', () => {
   it('a hex id that becomes a plain word is still a change of shape', () => {
     const triples: Triple[] = Array.from({ length: 6 }, (_, i): Triple => [{ servedBy: 'a1b2c3d4e5f6' }, { servedBy: `b2c3d4e5f6a${i}` }, { servedBy: 'server-one' }]);
     expect(verdictOfRaw(learn(triples).verdicts)).toBe('regression');
+  });
+});
+
+describe('NoiseLearner: applying is idempotent', () => {
+  it('applying the model twice (to the raw comparison or to its own output) gives the same verdicts and counts', () => {
+    const learner = new NoiseLearner(noiseConfig(), 'baseline');
+    const triples = Array.from({ length: 4 }, (): Triple => [{ id: randomUUID() }, { id: randomUUID() }, { id: randomUUID() }]);
+    const comparisons = triples.map(([rec, base, cand]) => {
+      const c = comparer.compare(response(rec), response(cand), ctx);
+      const b = comparer.compare(response(rec), response(base), ctx);
+      learner.observe(ctx.method, ctx.route, c.differences, [...b.differences, ...b.filtered]);
+      return c;
+    });
+    const model = learner.finish();
+    const once = comparisons.map((c, i) => model.apply({ ...ctx, exchangeId: i + 1 }, c));
+    const learnedOnce = model.learned();
+    const again = comparisons.map((c, i) => model.apply({ ...ctx, exchangeId: i + 1 }, c));
+    const ofOutput = once.map((c, i) => model.apply({ ...ctx, exchangeId: i + 1 }, c));
+    expect(again).toEqual(once);
+    expect(ofOutput).toEqual(once);
+    expect(learnedOnce[0]!.exchanges).toBe(4);
+    expect(model.learned()).toEqual(learnedOnce);
   });
 });
