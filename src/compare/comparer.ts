@@ -3,6 +3,8 @@ import type { Comparison, Difference } from '../types.js';
 import { applyNoise } from './apply-noise.js';
 import { capValue } from './cap-value.js';
 import { verdictOf } from './classify-verdict.js';
+import { signatureOf } from './difference.js';
+import { foldVaryingKeys } from './noise/keys-vary.js';
 import { compareBodies } from './compare-bodies.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
@@ -45,7 +47,12 @@ export function createComparer(config: CompareConfig): Comparer {
         ...body.differences,
       ];
       const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
-      const { differences, filtered } = applyNoise(all, isJson, rules.matchers, ctx);
+      const noise = applyNoise(all, isJson, rules.matchers, ctx);
+      // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
+      const sign = (d: Difference): Difference =>
+        rules.varyingKeys.length && isJson(d) ? { ...d, signature: signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) }) } : d;
+      const differences = noise.differences.map(sign);
+      const filtered = noise.filtered.map(sign);
       return {
         verdict: verdictOf(differences, filtered),
         differences: differences.map(capDifference),

@@ -49,8 +49,14 @@ export function isDateTimeString(v: unknown): boolean {
 
 /** A number in a plausible epoch range, seconds or milliseconds. */
 export function isEpoch(v: unknown): boolean {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return false;
-  return (v >= EPOCH_S.min && v <= EPOCH_S.max) || (v >= EPOCH_MS.min && v <= EPOCH_MS.max);
+  return epochUnitOf(v) !== null;
+}
+
+/** The unit a number would have as a plausible epoch (`s` or `ms`), or `null`. */
+export function epochUnitOf(v: unknown): 's' | 'ms' | null {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+  if (v >= EPOCH_S.min && v <= EPOCH_S.max) return 's';
+  return v >= EPOCH_MS.min && v <= EPOCH_MS.max ? 'ms' : null;
 }
 
 /**

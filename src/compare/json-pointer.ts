@@ -3,6 +3,8 @@
  * Pointers are kept escaped as strings everywhere; segments are unescaped only when a key is needed.
  */
 
+import { isDataKey } from '../routes/route-template.js';
+
 /** Escapes one key for use in a pointer (`a/b` → `a~1b`, `a~b` → `a~0b`). Order matters: `~` first. */
 export function escapeSegment(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -49,11 +51,13 @@ export function valueAt(doc: unknown, pointer: string): { found: boolean; value?
  * Replaces every numeric segment with `*` (`/items/3/price` → `/items/*\/price`) so differences at the
  * same place in different elements share a signature. Numeric object keys fold too: from the pointer
  * alone they are indistinguishable from indices, and ids used as keys are exactly what should fold.
+ * So do keys that look like ids, hashes or dates (`/pets/3f2a…-uuid/name` → `/pets/*\/name`), as
+ * route templates fold them in paths: an object keyed by ids would otherwise give one signature per id.
  */
 export function foldPointer(pointer: string): string {
   if (pointer === '' || !pointer.startsWith('/')) return pointer;
   return pointer
     .split('/')
-    .map((s, i) => (i > 0 && /^(0|[1-9]\d*)$/.test(s) ? '*' : s))
+    .map((s, i) => (i > 0 && (/^(0|[1-9]\d*)$/.test(s) || isDataKey(s)) ? '*' : s))
     .join('/');
 }

@@ -2,6 +2,7 @@ import type { CompareConfig, RouteCompareConfig } from '../config/schema.js';
 import { compileRule } from './noise/compile-rule.js';
 import { ignorePath } from './noise/ignore-path.js';
 import { isArrayAligner } from './noise/matcher.js';
+import { compilePointerPattern, type PointerPattern } from './pointer-pattern.js';
 import type { ArrayAligner, NoiseRuleMatcher } from './noise/matcher.js';
 import { routeKey } from '../routes/route-key.js';
 
@@ -15,6 +16,8 @@ export interface RouteRules {
   headers: string[];
   /** Lower-case names never compared on this route (matters when `headers` holds `*`). */
   ignoredHeaders: ReadonlySet<string>;
+  /** Objects whose keys are data (`keys: 'vary'` rules): their keys fold to `*` in signatures. */
+  varyingKeys: PointerPattern[];
 }
 
 /**
@@ -35,5 +38,6 @@ export function resolveRouteRules(config: CompareConfig, method: string, route: 
   const ignored = new Set([...config.ignoreHeaders, ...entries.flatMap((e) => e.ignoreHeaders ?? [])].map((h) => h.toLowerCase()));
   const compared = [...new Set(headers.map((h) => h.toLowerCase()))].filter((h) => !ignored.has(h));
 
-  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared, ignoredHeaders: ignored };
+  const varyingKeys = rules.filter((r) => r.keys === 'vary').map((r) => compilePointerPattern(r.path));
+  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared, ignoredHeaders: ignored, varyingKeys };
 }

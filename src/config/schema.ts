@@ -31,19 +31,23 @@ const formatMatchers = ['uuid', 'timestamp', 'jwt', 'hex', 'number-like'] as con
 export const noiseRule = z
   .object({
     path: pointerPattern.describe('JSON pointer pattern: `*` matches one segment, `**` any depth (including none)'),
-    match: z.enum(['type', 'regex', ...formatMatchers]).optional().describe('accept a changed value when both sides have the same JSON type (`type`), both match `pattern` (`regex`), or both have the named format'),
+    match: z.enum(['type', 'regex', 'domain', ...formatMatchers]).optional().describe('accept a changed value when both sides have the same JSON type (`type`), both match `pattern` (`regex`), both are among `values` (`domain`), or both have the named format'),
     pattern: z.string().optional().describe('regular expression both values must match (with match: regex)'),
+    values: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1).optional().describe('the values the field may take (with match: domain); a value outside them is still a change'),
     tolerance: z.number().nonnegative().optional().describe('numbers may differ by at most this much'),
     relative: z.number().nonnegative().optional().describe('numbers may differ by at most this fraction of the recorded value'),
     unordered: z.literal(true).optional().describe('compare the array as an unordered multiset'),
     unorderedBy: z.string().min(1).optional().describe('compare the array as a set of objects keyed by this field'),
+    keys: z.literal('vary').optional().describe('the object\'s keys are data (ids, names, dates): keys added or removed under it are noise, and signatures fold them to `*`'),
   })
   .strict()
   .superRefine((r, ctx) => {
-    const kinds = (['match', 'tolerance', 'relative', 'unordered', 'unorderedBy'] as const).filter((k) => r[k] !== undefined);
+    const kinds = (['match', 'tolerance', 'relative', 'unordered', 'unorderedBy', 'keys'] as const).filter((k) => r[k] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `a rule needs exactly one of match, tolerance, relative, unordered, unorderedBy (got ${kinds.length ? kinds.join(', ') : 'none'})` });
+      ctx.addIssue({ code: 'custom', message: `a rule needs exactly one of match, tolerance, relative, unordered, unorderedBy, keys (got ${kinds.length ? kinds.join(', ') : 'none'})` });
     }
+    if (r.match === 'domain' && r.values === undefined) ctx.addIssue({ code: 'custom', path: ['values'], message: 'match "domain" needs "values"' });
+    if (r.match !== 'domain' && r.values !== undefined) ctx.addIssue({ code: 'custom', path: ['values'], message: '"values" is only used with match "domain"' });
     if (r.match === 'regex') {
       if (r.pattern === undefined) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'match "regex" needs a "pattern"' });
       else {
@@ -126,7 +130,7 @@ const routesSchema = z
   })
   .strict();
 
-const failOnToken = z.string().regex(/^(regression|error|noise|skipped)(>\d+(\.\d+)?%?)?$/, 'expected tokens such as regression, error, regression>1%, error>5');
+const failOnToken = z.string().regex(/^(regression|unreproduced|error|noise|skipped)(>\d+(\.\d+)?%?)?$/, 'expected tokens such as regression, error, regression>1%, error>5, unreproduced>5%');
 
 const replaySchema = z
   .object({
@@ -138,7 +142,7 @@ const replaySchema = z
     timeout: duration.default(10_000).describe('per-request timeout, e.g. "10s" (default 10 s)'),
     headers: z.record(z.string(), z.string()).default({}).describe('request headers set on every replayed request; ${ENV_VAR} is expanded'),
     out: z.string().default('replay-out').describe('folder for results.db, junit.xml, summary.json, summary.md, report.html'),
-    failOn: z.array(failOnToken).default(['regression', 'error']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%'),
+    failOn: z.array(failOnToken).default(['regression', 'error', 'unreproduced>5%']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%; `unreproduced` counts exchanges the replay did not reproduce (the target and the baseline agree, the recording does not)'),
     repeat: z.number().int().min(1).max(5).default(1).describe('send each exchange this many times to the target; values that differ between the repeats are noise'),
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
@@ -151,7 +155,7 @@ const noiseSchema = z
     learn: z.boolean().default(true).describe('learn noise from --baseline or --repeat'),
     relativeThreshold: z.number().min(0).max(1).default(0.2).describe('(raw−noise)/(raw+noise) above this is a regression'),
     absoluteThreshold: z.number().min(0).max(1).default(0.0003).describe('(raw−noise)/total above this is a regression'),
-    significance: z.number().gt(0).max(1).default(0.05).describe('and the excess must be unlikely by chance: one-sided Fisher exact test p-value below this (1 turns the test off)'),
+    significance: z.number().gt(0).max(1).default(0.05).describe('and the excess must be unlikely by chance: one-sided Fisher exact test per key, Benjamini–Hochberg over all keys tested in the run at this false discovery rate (1 turns the test off)'),
     headers: z.boolean().default(true).describe('while learning from a baseline, compare every response header (not only compare.headers) and learn which ones vary (date, etag, x-request-id …)'),
   })
   .strict();

@@ -1,47 +1,26 @@
 import type { ConfigInput, NoiseRule } from '../config/schema.js';
 import type { LearnedNoise } from '../types.js';
 
-type RouteEntry = { ignore?: string[]; rules?: NoiseRule[]; ignoreHeaders?: string[] };
-
-const FORMAT_RULE: Record<string, NoiseRule['match']> = {
-  uuid: 'uuid',
-  'iso-timestamp': 'timestamp',
-  epoch: 'timestamp',
-  jwt: 'jwt',
-  hex: 'hex',
-  'number-like': 'number-like',
-};
-
-/** The formats named in a learned kind such as `value varies (uuid, iso-timestamp)`. */
-function formatsOf(kind: string): string[] {
-  const m = /\(([^)]*)\)/.exec(kind);
-  return m ? m[1]!.split(',').map((s) => s.trim()) : [];
-}
+type RouteEntry = { rules?: NoiseRule[]; ignoreHeaders?: string[] };
 
 /**
- * Learned noise as configuration to commit, so the noise stays filtered without a baseline. The rule
- * is as narrow as what was seen: a varying uuid becomes `match: uuid` (a change of format is still
- * caught), a varying plain value `match: type`, a sometimes-missing field an ignore, a header an
- * ignored header.
+ * Learned noise as configuration to commit, so the noise stays filtered without a baseline. Each
+ * rule is as narrow as the evidence (see `suggest` in noise-learner.ts): a domain, a format, a clock,
+ * a JSON type, an object whose keys are data, a header whose value varies. Never an ignore of a
+ * path, a whole body or a status: committed, such a rule would hide a field that disappears or a
+ * status that changes. Noise that no narrow rule expresses (a field sometimes missing) is left out,
+ * and keeps needing a baseline.
  */
 export function learnedNoiseToConfig(learned: readonly LearnedNoise[]): ConfigInput {
   const routes: Record<string, RouteEntry> = {};
   for (const n of learned) {
+    const s = n.suggestion;
+    if (!s) continue;
     const entry = (routes[`${n.method} ${n.route}`] ??= {});
-    if (n.target === 'header') {
+    if ('ignoreHeader' in s) {
       const headers = (entry.ignoreHeaders ??= []);
-      if (!headers.includes(n.path)) headers.push(n.path);
-      continue;
-    }
-    if (n.target !== 'body' || (n.path !== '' && !n.path.startsWith('/'))) continue;
-    const formats = formatsOf(n.kind);
-    const rule: NoiseRule | null = n.kind.startsWith('sometimes')
-      ? null
-      : formats.length === 1 && FORMAT_RULE[formats[0]!]
-        ? { path: n.path, match: FORMAT_RULE[formats[0]!] }
-        : { path: n.path, match: 'type' };
-    if (rule) (entry.rules ??= []).push(rule);
-    else (entry.ignore ??= []).push(n.path);
+      if (!headers.includes(s.ignoreHeader)) headers.push(s.ignoreHeader);
+    } else (entry.rules ??= []).push(s.rule);
   }
   return { compare: { routes } } as ConfigInput;
 }

@@ -3,11 +3,11 @@ import type { Config } from '../config/schema.js';
 import { NoiseLearner } from '../noise/noise-learner.js';
 import type { ResultsStore } from '../store/store.js';
 import type { Exchange } from '../types/exchange.js';
-import type { LearnedNoise, RouteLatency } from '../types/run.js';
+import type { RouteLatency } from '../types/run.js';
 import { createTargetClient, type TargetClient } from './http-client.js';
 import { LatencyTracker, trackLatency } from './latency.js';
 import { createRequestBuilder } from './request-builder.js';
-import { finalResults, learnNoise, persistResults, type ResultEvent } from './result-stages.js';
+import { finalResults, learnNoise, persistResults, type Learned, type ResultEvent } from './result-stages.js';
 import { replayExchanges } from './replay-stage.js';
 
 /**
@@ -15,7 +15,7 @@ import { replayExchanges } from './replay-stage.js';
  * sees), `provisional` results while noise is being learned (their verdicts come later, as
  * `result`s), and one `end` with what the run learned.
  */
-export type ReplayEvent = ResultEvent | { type: 'end'; learnedNoise: LearnedNoise[]; latency: RouteLatency[] };
+export type ReplayEvent = ResultEvent | ({ type: 'end'; latency: RouteLatency[] } & Learned);
 
 export interface ReplayEngineOptions {
   config: Readonly<Config>;
@@ -92,14 +92,14 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
     });
     const latency = new LatencyTracker(config.latency);
     const persisted = persistResults(trackLatency(replayed, latency), results, RESULT_BATCH);
-    let learnedNoise: LearnedNoise[] = [];
+    let learned: Learned = { learnedNoise: [], unreproduced: [], noiseTests: null };
     if (learning) {
       const learner = new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat');
-      learnedNoise = yield* learnNoise(persisted, { learner, store: results, runId, batch: RESULT_BATCH });
+      learned = yield* learnNoise(persisted, { learner, store: results, runId, batch: RESULT_BATCH });
     } else {
       yield* finalResults(persisted);
     }
-    yield { type: 'end', learnedNoise, latency: latency.summarize() };
+    yield { type: 'end', ...learned, latency: latency.summarize() };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
   }

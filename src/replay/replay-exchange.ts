@@ -1,4 +1,5 @@
 import type { Comparer } from '../compare/index.js';
+import { markReproduced } from '../noise/reproduction.js';
 import type { Difference } from '../types/comparison.js';
 import type { Exchange, ExchangeFailure, StoredBody } from '../types/exchange.js';
 import type { ObservedResponse, ReplayResult } from '../types/run.js';
@@ -100,12 +101,14 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
         candidateIds.learn(exchange.response, cand.response);
         if (baselineResponse) baselineIds.learn(exchange.response, baselineResponse);
       }
-      const comparison = comparer.compare(exchange.response, options.stateful ? candidateIds.translateResponse(cand.response) : cand.response, ctx);
+      let comparison = comparer.compare(exchange.response, options.stateful ? candidateIds.translateResponse(cand.response) : cand.response, ctx);
       let noise: Difference[] | null = null;
       if (baselineResponse) {
         const seen = options.stateful ? baselineIds.translateResponse(baselineResponse) : baselineResponse;
         const b = comparer.compare(exchange.response, seen, { ...ctx, candidateOrigin: baseline!.origin });
         noise = [...b.differences, ...b.filtered];
+        // Where the baseline shows the very same difference, the recording may not be reproducible.
+        comparison = { ...comparison, differences: markReproduced(comparison.differences, noise) };
       }
       for (let i = 1; i < options.repeat; i++) {
         const again = await candidate.send(request);

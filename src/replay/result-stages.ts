@@ -1,13 +1,20 @@
 import type { LearnedModel, NoiseLearner } from '../noise/noise-learner.js';
 import type { ResultsStore } from '../store/store.js';
 import { storedForm } from '../store/stored-result.js';
-import type { LearnedNoise, ReplayResult } from '../types/run.js';
+import type { LearnedNoise, NoiseTests, ReplayResult, UnreproducedGroup } from '../types/run.js';
 import type { Replayed } from './replay-exchange.js';
 
 /**
  * The stages after replaying: persisting results, and either handing them on as they come or
  * learning noise first. Each takes and gives an async iterable, so the engine is their composition.
  */
+
+/** What noise learning found over the run: the noise, what was not reproduced, the tests made. */
+export interface Learned {
+  learnedNoise: LearnedNoise[];
+  unreproduced: UnreproducedGroup[];
+  noiseTests: NoiseTests | null;
+}
 
 /** Final and provisional results, as the engine yields them. */
 export type ResultEvent = { type: 'result'; result: ReplayResult } | { type: 'provisional'; result: ReplayResult };
@@ -50,7 +57,7 @@ export interface LearnNoiseOptions {
  * while the learner observes them, then the stored run is read back, each result re-classified with
  * the learned model (changes written back), and yielded as final. Returns what was learned.
  */
-export async function* learnNoise(items: AsyncIterable<Replayed>, options: LearnNoiseOptions): AsyncGenerator<ResultEvent, LearnedNoise[]> {
+export async function* learnNoise(items: AsyncIterable<Replayed>, options: LearnNoiseOptions): AsyncGenerator<ResultEvent, Learned> {
   const { learner, store, runId, batch } = options;
   for await (const { result, noise } of items) {
     if (result.comparison) learner.observe(result.method, result.route, result.comparison.differences, noise ?? []);
@@ -74,5 +81,5 @@ export async function* learnNoise(items: AsyncIterable<Replayed>, options: Learn
     yield { type: 'result', result };
   }
   await store.reclassify(changed);
-  return model.learned();
+  return { learnedNoise: model.learned(), unreproduced: model.unreproduced(), noiseTests: model.tests() };
 }

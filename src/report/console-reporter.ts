@@ -1,5 +1,5 @@
 import type { ReplayResult, RunSummary } from '../types.js';
-import { describeLearnedNoise } from './learned-noise.js';
+import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, plural, routeKey } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
@@ -86,17 +86,24 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
 /** The end-of-run text; exported so `replayguard report` can print it without a live run. */
 export function renderConsoleSummary(summary: RunSummary, top: number, reportPath: string | null): string {
   const lines: string[] = [''];
+  const drift = unreproducedLines(summary);
+  if (drift.failing.length) {
+    lines.push('Not reproduced (the target and the baseline agree with each other, not with the recording):');
+    for (const line of drift.failing) lines.push(`  ${line}`);
+    lines.push('');
+  }
   if (summary.routes.length) {
     const rows = summary.routes.map((r) => [
       routeKey(r.method, r.route),
       formatCount(r.total),
       formatCount(r.pass),
       formatCount(r.noise),
+      formatCount(r.unreproduced),
       formatCount(r.regression),
       formatCount(r.error),
       formatCount(r.skipped),
     ]);
-    lines.push(textTable(['route', 'exchanges', 'pass', 'noise', 'regression', 'error', 'skipped'], rows), '');
+    lines.push(textTable(['route', 'exchanges', 'pass', 'noise', 'unreproduced', 'regression', 'error', 'skipped'], rows), '');
   }
   const regressions = summary.signatures.filter((s) => s.verdict === 'regression');
   if (regressions.length) {
@@ -110,6 +117,12 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
     lines.push('Learned noise (filtered in this run, not written to your config: `replayguard noise` prints it as a snippet):');
     for (const n of summary.learnedNoise.slice(0, top)) lines.push(`  ${describeLearnedNoise(n)}`);
     if (summary.learnedNoise.length > top) lines.push(`  … and ${formatCount(summary.learnedNoise.length - top)} more`);
+    lines.push('');
+  }
+  if (summary.noiseTests) lines.push(`${describeNoiseTests(summary.noiseTests)}`, '');
+  if (drift.harmless.length) {
+    lines.push('Harmless drift (filtered, explained):');
+    for (const line of drift.harmless) lines.push(`  ${line}`);
     lines.push('');
   }
   const slow = summary.latency.filter((l) => l.flagged);

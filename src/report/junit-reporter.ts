@@ -65,7 +65,7 @@ export function createJunitReporter(ctx: ReporterContext, options: JunitReporter
         suites.set(key, s);
       }
       s.tests++;
-      if (r.verdict === 'regression') s.failures++;
+      if (r.verdict === 'regression' || r.verdict === 'unreproduced') s.failures++;
       else if (r.verdict === 'error') s.errors++;
       else if (r.verdict === 'skipped') s.skipped++;
       s.timeMs += r.candidate?.timing.totalMs ?? 0;

@@ -23,11 +23,13 @@ export function testcaseXml(r: ReplayResult): string {
   const time = r.candidate ? (r.candidate.timing.totalMs / 1000).toFixed(3) : '0';
   const open = `    <testcase name="${escapeXmlAttr(`${r.method} ${r.url}`)}" classname="${escapeXmlAttr(routeKey(r.method, r.route))}" time="${time}"`;
   switch (r.verdict) {
-    case 'regression': {
+    case 'regression':
+    case 'unreproduced': {
       const diffs = r.comparison?.differences ?? [];
-      const lines = diffs.slice(0, MAX_LISTED).map((d) => `${describeDifference(d)}${valueDetail(d)}`);
+      const lines = diffs.slice(0, MAX_LISTED).map((d) => `${describeDifference(d)}${valueDetail(d)}${d.unreproduced ? ' (on the baseline too: not reproduced)' : ''}`);
       if (diffs.length > MAX_LISTED) lines.push(`… ${diffs.length - MAX_LISTED} more differences`);
-      return `${open}>\n      <failure message="${escapeXmlAttr(failureMessage(diffs))}" type="regression">${escapeXml(lines.join('\n'))}</failure>\n    </testcase>\n`;
+      const message = r.verdict === 'unreproduced' ? `not reproduced (the target and the baseline agree, the recording does not): ${failureMessage(diffs)}` : failureMessage(diffs);
+      return `${open}>\n      <failure message="${escapeXmlAttr(message)}" type="${r.verdict}">${escapeXml(lines.join('\n'))}</failure>\n    </testcase>\n`;
     }
     case 'error': {
       const e = r.error;

@@ -1,5 +1,5 @@
-import type { LearnedNoise } from '../types.js';
-import { formatValue, plural, routeKey } from './format.js';
+import type { LearnedNoise, NoiseTests, RunSummary } from '../types.js';
+import { formatCount, formatPercent, formatValue, plural, routeKey } from './format.js';
 
 /** `GET /users/:id  body /updatedAt value varies (timestamp), 120 exchanges, from baseline`. */
 export function describeLearnedNoise(n: LearnedNoise): string {
@@ -14,4 +14,16 @@ export function learnedNoiseExamples(n: LearnedNoise, max = 3): string {
     .slice(0, max)
     .map((v) => formatValue(v, 40))
     .join(', ');
+}
+
+/** `noise learning tested 42 keys; 3 significant at a false discovery rate of 5% (Benjamini–Hochberg)`. */
+export function describeNoiseTests(t: NoiseTests): string {
+  return `noise learning tested ${plural(t.keys, 'key')} against the noise source; ${formatCount(t.significant)} significant at a false discovery rate of ${formatPercent(t.level, 1)} (${t.method})`;
+}
+
+/** The lines every reporter leads with when the replay did not reproduce the recording, harmless drift last. */
+export function unreproducedLines(summary: Pick<RunSummary, 'unreproduced'>): { failing: string[]; harmless: string[] } {
+  const failing = summary.unreproduced.filter((g) => !g.harmless).map((g) => g.message);
+  const harmless = summary.unreproduced.filter((g) => g.harmless).map((g) => g.message);
+  return { failing, harmless };
 }

@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSummary, Verdict } from '../types.js';
-import { describeLearnedNoise } from './learned-noise.js';
+import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, formatPercentiles, routeKey, VERDICT_ORDER } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
@@ -21,7 +21,7 @@ export function escapeMarkdown(s: string): string {
     .replace(/^([#+-]|\d+\.)/, '\\$1');
 }
 
-const ICON: Record<Verdict, string> = { regression: '❌', error: '⚠️', noise: '〰️', skipped: '⏭️', pass: '✅' };
+const ICON: Record<Verdict, string> = { unreproduced: '❔', regression: '❌', error: '⚠️', noise: '〰️', skipped: '⏭️', pass: '✅' };
 
 /** The Markdown summary: same text for summary.md and $GITHUB_STEP_SUMMARY. */
 export function renderMarkdown(summary: RunSummary, topSignatures = 15): string {
@@ -42,6 +42,14 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
   ].filter((x): x is string => x !== null);
   out.push(meta.join(' · '), '');
 
+  const drift = unreproducedLines(summary);
+  if (drift.failing.length || drift.harmless.length) {
+    out.push('### Not reproduced', '', 'The target and the baseline agree with each other, not with the recording: these exchanges say nothing about the candidate.', '');
+    for (const line of drift.failing) out.push(`- ❔ ${e(line)}`);
+    for (const line of drift.harmless) out.push(`- 〰️ ${e(line)}`);
+    out.push('');
+  }
+
   out.push('| Verdict | Exchanges | Share |', '| --- | ---: | ---: |');
   for (const verdict of VERDICT_ORDER) {
     out.push(`| ${ICON[verdict]} ${verdict} | ${formatCount(counts[verdict])} | ${formatPercent(counts[verdict], counts.total)} |`);
@@ -49,9 +57,9 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
   out.push(`| **total** | **${formatCount(counts.total)}** | |`, '');
 
   if (summary.routes.length) {
-    out.push('### Routes', '', '| Route | Exchanges | Pass | Noise | Regression | Error | Skipped |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    out.push('### Routes', '', '| Route | Exchanges | Pass | Noise | Unreproduced | Regression | Error | Skipped |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of summary.routes) {
-      const cells = [r.total, r.pass, r.noise, r.regression, r.error, r.skipped].map(formatCount);
+      const cells = [r.total, r.pass, r.noise, r.unreproduced, r.regression, r.error, r.skipped].map(formatCount);
       out.push(`| ${e(routeKey(r.method, r.route))} | ${cells.join(' | ')} |`);
     }
     out.push('');
@@ -74,6 +82,7 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     for (const n of summary.learnedNoise) out.push(`- ${e(describeLearnedNoise(n))}`);
     out.push('');
   }
+  if (summary.noiseTests) out.push(`${e(describeNoiseTests(summary.noiseTests))}.`, '');
 
   const latency = summary.latency.filter((l) => l.candidate);
   if (latency.length) {

@@ -7,7 +7,7 @@ import type { Verdict } from '../types.js';
  */
 
 /** Verdicts in the order every reporter lists them: worst first, pass last. */
-export const VERDICT_ORDER: readonly Verdict[] = ['regression', 'error', 'noise', 'skipped', 'pass'];
+export const VERDICT_ORDER: readonly Verdict[] = ['unreproduced', 'regression', 'error', 'noise', 'skipped', 'pass'];
 
 export { routeKey } from '../routes/route-key.js';
 

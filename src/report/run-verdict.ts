@@ -3,11 +3,12 @@ import { formatCount, plural } from './format.js';
 
 /**
  * The one-line verdict every reporter leads with, so console, Markdown and HTML agree:
- * `FAIL: 32 regressions, 1 error in 4,210 exchanges` or `PASS: no regressions in 4,210 exchanges`.
+ * `FAIL: 39 unreproduced, 32 regressions, 1 error in 4,210 exchanges` or `PASS: no regressions in 4,210 exchanges`.
  */
 export function verdictLine(summary: RunSummary): { ok: boolean; text: string } {
   const c = summary.counts;
   const bad: string[] = [];
+  if (c.unreproduced) bad.push(`${formatCount(c.unreproduced)} unreproduced`);
   if (c.regression) bad.push(plural(c.regression, 'regression'));
   if (c.error) bad.push(plural(c.error, 'error'));
   const flagged = summary.latency.filter((l) => l.flagged).length;

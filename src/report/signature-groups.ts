@@ -6,7 +6,7 @@ import type { ReplayResult } from '../types/run.js';
 export interface SignatureHit {
   /** Identifies the group across results (route, verdict, signature and, for noise, the rule); never parsed. */
   key: string;
-  verdict: 'regression' | 'noise';
+  verdict: 'regression' | 'unreproduced' | 'noise';
   signature: string;
   /** The rule that filtered it, for noise. */
   filteredBy?: string;
@@ -16,7 +16,8 @@ export interface SignatureHit {
 
 /**
  * The one grouping of results by signature, shared by the summary (counts every reporter shows) and
- * the HTML report (groups with examples): unfiltered differences group as regressions, filtered ones
+ * the HTML report (groups with examples): unfiltered differences group as regressions (or as
+ * unreproduced, when the replay did not reproduce the recording there), filtered ones
  * as noise under the rule that filtered them, and a result counts once per group however many
  * indices show the signature.
  */
@@ -26,8 +27,9 @@ export function signatureHits(result: ReplayResult): SignatureHit[] {
   const rk = routeKey(result.method, result.route);
   const hits = new Map<string, SignatureHit>();
   for (const d of cmp.differences) {
-    const key = `${rk}\0regression\0${d.signature}`;
-    if (!hits.has(key)) hits.set(key, { key, verdict: 'regression', signature: d.signature, difference: d });
+    const verdict = d.unreproduced ? 'unreproduced' : 'regression';
+    const key = `${rk}\0${verdict}\0${d.signature}`;
+    if (!hits.has(key)) hits.set(key, { key, verdict, signature: d.signature, difference: d });
   }
   for (const d of cmp.filtered) {
     const rule = d.filteredBy ?? 'noise rule';

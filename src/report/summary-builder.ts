@@ -1,9 +1,13 @@
-import type { LearnedNoise, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, VerdictCounts } from '../types/run.js';
+import type { LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
 import { signatureHits } from './signature-groups.js';
 
 export interface SummaryExtras {
   learnedNoise: LearnedNoise[];
+  /** @default [] */
+  unreproduced?: UnreproducedGroup[];
+  /** @default null */
+  noiseTests?: NoiseTests | null;
   latency: RouteLatency[];
   exitCode: number;
   exitReason: string;
@@ -20,7 +24,7 @@ export interface SummaryBuilder {
 }
 
 export function emptyCounts(): VerdictCounts {
-  return { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, total: 0 };
+  return { pass: 0, noise: 0, regression: 0, unreproduced: 0, error: 0, skipped: 0, total: 0 };
 }
 
 /**
@@ -71,12 +75,14 @@ export function createSummaryBuilder(): SummaryBuilder {
       const routeList = [...routes.values()]
         .map((r) => ({ ...r }))
         .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
-      // Regressions first, then the most widespread: the order every reporter shows them in.
+      // Unreproduced first (nothing else can be trusted where they occur), then regressions, then the
+      // most widespread: the order every reporter shows them in.
+      const rank = { unreproduced: 0, regression: 1, noise: 2 } as const;
       const sigList = [...signatures.values()]
         .map((s) => ({ ...s }))
         .sort(
           (a, b) =>
-            (a.verdict === b.verdict ? 0 : a.verdict === 'regression' ? -1 : 1) ||
+            rank[a.verdict] - rank[b.verdict] ||
             b.exchanges - a.exchanges ||
             routeKey(a.method, a.route).localeCompare(routeKey(b.method, b.route)) ||
             a.signature.localeCompare(b.signature),
@@ -87,6 +93,8 @@ export function createSummaryBuilder(): SummaryBuilder {
         routes: routeList,
         signatures: sigList,
         learnedNoise: extras.learnedNoise,
+        unreproduced: extras.unreproduced ?? [],
+        noiseTests: extras.noiseTests ?? null,
         latency: extras.latency,
         exitCode: extras.exitCode,
         exitReason: extras.exitReason,

@@ -1,7 +1,7 @@
 import { ReplayguardError } from '../errors.js';
 import type { VerdictCounts } from '../types.js';
 
-type Counted = 'regression' | 'error' | 'noise' | 'skipped';
+type Counted = 'regression' | 'unreproduced' | 'error' | 'noise' | 'skipped';
 
 interface Token {
   verdict: Counted;
@@ -11,10 +11,10 @@ interface Token {
 }
 
 function parseToken(token: string): Token {
-  const m = /^(regression|error|noise|skipped)(?:>(\d+(?:\.\d+)?)(%)?)?$/.exec(token.trim());
+  const m = /^(regression|unreproduced|error|noise|skipped)(?:>(\d+(?:\.\d+)?)(%)?)?$/.exec(token.trim());
   if (!m) {
     throw new ReplayguardError('RG_ERR_CONFIG_INVALID', {
-      details: `invalid failOn token "${token}": expected regression, error, noise or skipped, optionally with a threshold such as regression>1% or error>5`,
+      details: `invalid failOn token "${token}": expected regression, unreproduced, error, noise or skipped, optionally with a threshold such as regression>1% or error>5`,
       source: 'replay.failOn',
     });
   }
@@ -25,7 +25,8 @@ function parseToken(token: string): Token {
 /**
  * The exit code of a replay: 1 when any failOn token trips (by default `regression` and `error`: any
  * one of either fails the run), 0 otherwise. `regression>1%` trips past 1% of exchanges;
- * `error>5` past five errors. Slower routes count as regressions.
+ * `error>5` past five errors; `unreproduced>5%` (a default) past 5 % of exchanges the replay did not
+ * reproduce. Slower routes count as regressions.
  */
 export function evaluateFailOn(tokens: readonly string[], counts: VerdictCounts, slowRoutes = 0): { exitCode: 0 | 1; reason: string } {
   const tripped: string[] = [];
@@ -33,7 +34,7 @@ export function evaluateFailOn(tokens: readonly string[], counts: VerdictCounts,
     const n = counts[t.verdict] + (t.verdict === 'regression' ? slowRoutes : 0);
     const limit = t.above ? (t.above.percent ? (t.above.value / 100) * counts.total : t.above.value) : 0;
     if (n > limit) {
-      const what = t.verdict === 'regression' && slowRoutes ? `${counts.regression} regressions + ${slowRoutes} slower routes` : `${n} ${t.verdict}${n === 1 ? '' : t.verdict === 'noise' ? '' : 's'}`;
+      const what = t.verdict === 'regression' && slowRoutes ? `${counts.regression} regressions + ${slowRoutes} slower routes` : `${n} ${t.verdict}${n === 1 ? '' : t.verdict === 'noise' || t.verdict === 'unreproduced' ? '' : 's'}`;
       tripped.push(`${what} (failOn ${t.source})`);
     }
   }

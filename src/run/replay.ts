@@ -8,7 +8,7 @@ import { replayEngine } from '../replay/engine.js';
 import { resolveHeaderOverrides } from '../replay/request-builder.js';
 import { displayLocation, openRecordingStore, openResultsStore, resolveLocation, resultsLocation } from '../store/open-store.js';
 import type { ResultsStore } from '../store/store.js';
-import type { LearnedNoise, RouteLatency, RunSummary } from '../types/run.js';
+import type { LearnedNoise, NoiseTests, RouteLatency, RunSummary, UnreproducedGroup } from '../types/run.js';
 import { evaluateFailOn } from './fail-policy.js';
 
 export interface ReplayOptions {
@@ -99,18 +99,20 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     await driver.start(total);
 
     let learnedNoise: LearnedNoise[] = [];
+    let unreproduced: UnreproducedGroup[] = [];
+    let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
     const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, warn });
     for await (const event of events) {
       if (event.type === 'result') await driver.result(event.result);
       else if (event.type === 'provisional') driver.progress(event.result);
-      else ({ learnedNoise, latency } = event);
+      else ({ learnedNoise, unreproduced, noiseTests, latency } = event);
     }
 
     const endedAt = Date.now();
     const slow = latency.filter((l) => l.flagged).length;
     const { exitCode, reason } = evaluateFailOn(config.replay.failOn, driver.counts(), slow);
-    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
+    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
     await results.finishRun(summary);
     await driver.end(summary);
     return { exitCode, exitReason: reason, summary, outDir, resultsDb: results.location, reportPath: path.join(outDir, REPORT_FILES.html) };

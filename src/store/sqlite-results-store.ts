@@ -49,7 +49,7 @@ export const resultsMigrations: Migration[] = [
   },
 ];
 
-const NO_COUNTS: VerdictCounts = { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, total: 0 };
+const NO_COUNTS: VerdictCounts = { pass: 0, noise: 0, regression: 0, unreproduced: 0, error: 0, skipped: 0, total: 0 };
 
 interface RunRow {
   id: number;
@@ -66,6 +66,12 @@ interface RunRow {
   exit_code: number | null;
 }
 
+/** A stored summary; runs stored before a field existed read with its empty value. */
+function summaryOf(text: string): RunSummary {
+  const s = JSON.parse(text) as RunSummary;
+  return { ...s, unreproduced: s.unreproduced ?? [], noiseTests: s.noiseTests ?? null, counts: { ...NO_COUNTS, ...s.counts } };
+}
+
 function toRun(r: RunRow): RunInfo {
   return {
     id: r.id,
@@ -76,7 +82,7 @@ function toRun(r: RunRow): RunInfo {
     recordingsDb: r.recordings_db,
     session: r.session,
     configFingerprint: r.config_fingerprint,
-    counts: r.counts ? (JSON.parse(r.counts) as VerdictCounts) : { ...NO_COUNTS },
+    counts: { ...NO_COUNTS, ...(r.counts ? (JSON.parse(r.counts) as Partial<VerdictCounts>) : {}) },
     exitCode: r.exit_code,
   };
 }
@@ -193,7 +199,7 @@ export class SqliteResultsStore implements ResultsStore {
           : undefined
     ) as RunRow | undefined;
     if (!row) return undefined;
-    return { run: toRun(row), summary: row.summary ? (JSON.parse(row.summary) as RunSummary) : null, config: JSON.parse(row.config) };
+    return { run: toRun(row), summary: row.summary ? summaryOf(row.summary) : null, config: JSON.parse(row.config) };
   }
 
   async listRuns(): Promise<RunInfo[]> {

@@ -1,6 +1,11 @@
 /** The comparison stage's data: differences between a recorded response and a replayed one. */
 
-export type Verdict = 'pass' | 'noise' | 'regression' | 'error' | 'skipped';
+/**
+ * `unreproduced`: the candidate and the baseline agree with each other and not with the recording —
+ * the replay did not reproduce what was recorded (credentials, data, environment), so the exchange
+ * says nothing about the candidate's behaviour.
+ */
+export type Verdict = 'pass' | 'noise' | 'regression' | 'unreproduced' | 'error' | 'skipped';
 
 /** Where a difference lies. */
 export type DifferenceTarget = 'status' | 'header' | 'body';
@@ -28,11 +33,15 @@ export interface Difference {
   signature: string;
   /** Set when a noise rule filtered this difference: a readable description of that rule. */
   filteredBy?: string;
+  /** The baseline showed this very difference too (same place, operation and value). */
+  onBaseline?: true;
+  /** Not a change of the candidate: the replay did not reproduce the recording here (see Verdict). */
+  unreproduced?: true;
 }
 
 export interface Comparison {
   /** `pass` (no difference), `noise` (all filtered), or `regression`. */
-  verdict: 'pass' | 'noise' | 'regression';
+  verdict: 'pass' | 'noise' | 'regression' | 'unreproduced';
   /** Differences that no rule filtered. */
   differences: Difference[];
   /** Differences filtered by a rule, each tagged with it in `filteredBy`. */

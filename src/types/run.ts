@@ -1,3 +1,4 @@
+import type { NoiseRule } from '../config/schema.js';
 import type { Comparison, DifferenceTarget, Verdict } from './comparison.js';
 import type { ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
 
@@ -34,6 +35,7 @@ export interface VerdictCounts {
   pass: number;
   noise: number;
   regression: number;
+  unreproduced: number;
   error: number;
   skipped: number;
   total: number;
@@ -68,6 +70,44 @@ export interface LearnedNoise {
   exchanges: number;
   /** A few example values seen varying. */
   examples: unknown[];
+  /**
+   * The narrowest configuration that keeps filtering it without a baseline (`replayguard noise`);
+   * absent when no rule is narrow enough (a field sometimes missing: an ignore would hide its removal).
+   */
+  suggestion?: { rule: NoiseRule } | { ignoreHeader: string };
+}
+
+/**
+ * A difference the candidate and the baseline share and the recording does not, over the run: the
+ * replay did not reproduce it (`status 201 → 401 on 11 writes …: are credentials missing?`).
+ */
+export interface UnreproducedGroup {
+  target: DifferenceTarget;
+  /** Pointer with indices folded (or a header name; `''` for the status). */
+  path: string;
+  change: string;
+  /** Exchanges showing it, and how many of them were writes (POST, PUT, PATCH, DELETE). */
+  exchanges: number;
+  writes: number;
+  /** Routes (`METHOD /route`) it occurred on. */
+  routes: string[];
+  /** Recognised as harmless (a stale etag, a clock that moved on): explained and filtered, never failed. */
+  harmless: boolean;
+  /** The likely cause, as a question to check. */
+  cause: string;
+  /** One line for reporters. */
+  message: string;
+}
+
+/** The multiple-testing correction of noise learning: how many keys were tested, at which level. */
+export interface NoiseTests {
+  /** Keys where the noise source differed too, so whether the candidate differs more was tested. */
+  keys: number;
+  /** The false discovery rate controlled (config `noise.significance`). */
+  level: number;
+  method: 'Benjamini–Hochberg';
+  /** Keys whose excess was significant at that level. */
+  significant: number;
 }
 
 export interface LatencyStats {
@@ -101,7 +141,7 @@ export interface SignatureCount {
   /** Exchanges on this route showing it. */
   exchanges: number;
   /** `regression` for unfiltered differences, `noise` for filtered ones. */
-  verdict: 'regression' | 'noise';
+  verdict: 'regression' | 'unreproduced' | 'noise';
   /** The rule that filtered it, for noise groups. */
   filteredBy?: string;
 }
@@ -113,6 +153,10 @@ export interface RunSummary {
   routes: RouteCounts[];
   signatures: SignatureCount[];
   learnedNoise: LearnedNoise[];
+  /** What the replay did not reproduce (listed first by every reporter), harmless drift last. */
+  unreproduced: UnreproducedGroup[];
+  /** Keys tested while learning noise, and the level; `null` when no noise was learned. */
+  noiseTests: NoiseTests | null;
   latency: RouteLatency[];
   /** Exit code the run produced (0, 1, 2) and why. */
   exitCode: number;

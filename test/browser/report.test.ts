@@ -106,7 +106,7 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     const visible = () => page.locator('.group:visible').count();
     await page.locator('.toggle[data-verdict="noise"]').click();
     expect(await visible()).toBe(7);
-    expect(page.url()).toContain('#v=regression%2Cerror%2Cskipped');
+    expect(page.url()).toContain('#v=unreproduced%2Cregression%2Cerror%2Cskipped');
     await page.selectOption('#route-filter', 'GET /users/:id');
     expect(await visible()).toBe(2);
     await page.fill('#search', 'number → string');

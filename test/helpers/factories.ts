@@ -98,7 +98,7 @@ export function makeRunInfo(overrides: Partial<RunInfo> = {}): RunInfo {
     recordingsDb: 'recordings/replayguard.db',
     session: 'staging-monday',
     configFingerprint: 'abc123def456',
-    counts: { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, total: 0 },
+    counts: { pass: 0, noise: 0, regression: 0, unreproduced: 0, error: 0, skipped: 0, total: 0 },
     exitCode: 0,
     ...overrides,
   };
@@ -113,6 +113,8 @@ export function makeSummary(overrides: Partial<RunSummary> = {}): RunSummary {
     routes: [],
     signatures: [],
     learnedNoise: [],
+    unreproduced: [],
+    noiseTests: null,
     latency: [],
     exitCode: 0,
     exitReason: 'no regressions',

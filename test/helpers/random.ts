@@ -47,3 +47,18 @@ export function seededRandom(seed: number): SeededRandom {
     },
   };
 }
+
+/**
+ * A 32-bit seed from any text (a build seed, a URL, a count): FNV-1a, then murmur3's finaliser, so
+ * seeds that differ in a few bits give unrelated streams.
+ */
+export function seedFrom(...parts: Array<string | number>): number {
+  let h = 0x811c9dc5;
+  for (const ch of parts.join('\u0000')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -55,7 +55,7 @@ export function runResultsStoreContract(name: string, makeStore: (dir: string) =
       expect(await store.findRun('latest')).toBeUndefined();
       const a = await store.createRun(makeNewRun({ session: 'a' }));
       expect(a).toMatchObject({ session: 'a', target: 'http://candidate:3000', endedAt: null, exitCode: null });
-      expect(a.counts).toEqual({ pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, total: 0 });
+      expect(a.counts).toEqual({ pass: 0, noise: 0, regression: 0, unreproduced: 0, error: 0, skipped: 0, total: 0 });
       const b = await store.createRun(makeNewRun({ session: 'b', baseline: 'http://baseline:3000' }));
       expect(b.id).not.toBe(a.id);
       expect((await store.findRun('latest'))?.run.id).toBe(b.id);
@@ -141,7 +141,7 @@ export function runResultsStoreContract(name: string, makeStore: (dir: string) =
     it('finishes a run: summary, counts, end time and exit code read back, across reopen', async () => {
       const run = await store.createRun(makeNewRun());
       await store.append([makeResult({ runId: run.id, exchangeId: 1, seq: 1, verdict: 'regression' })]);
-      const counts = { pass: 0, noise: 0, regression: 1, error: 0, skipped: 0, total: 1 };
+      const counts = { pass: 0, noise: 0, regression: 1, unreproduced: 0, error: 0, skipped: 0, total: 1 };
       const finished = { ...run, endedAt: run.startedAt + 5000, counts, exitCode: 1 };
       const summary = makeSummary({ run: finished, counts, exitCode: 1, exitReason: '1 regression', durationMs: 5000 });
       await store.finishRun(summary);

@@ -1,6 +1,8 @@
 import { ReplayguardError } from '../../errors.js';
 import type { NoiseRule } from '../../config/schema.js';
+import { domainMatch } from './domain-match.js';
 import { formatMatch } from './format-match.js';
+import { keysVary } from './keys-vary.js';
 import type { NoiseRuleMatcher } from './matcher.js';
 import { regexMatch } from './regex-match.js';
 import { relativeTolerance } from './relative-tolerance.js';
@@ -19,12 +21,16 @@ export function compileRule(rule: NoiseRule): NoiseRuleMatcher {
   if (rule.unorderedBy !== undefined) return unorderedBy(path, rule.unorderedBy);
   if (rule.tolerance !== undefined) return tolerance(path, rule.tolerance);
   if (rule.relative !== undefined) return relativeTolerance(path, rule.relative);
+  if (rule.keys === 'vary') return keysVary(path);
   switch (rule.match) {
     case 'type':
       return sameType(path);
     case 'regex':
       if (rule.pattern === undefined) break;
       return regexMatch(path, rule.pattern);
+    case 'domain':
+      if (rule.values === undefined) break;
+      return domainMatch(path, rule.values);
     case 'uuid':
     case 'timestamp':
     case 'jwt':
@@ -35,7 +41,7 @@ export function compileRule(rule: NoiseRule): NoiseRuleMatcher {
       break;
   }
   throw new ReplayguardError('RG_ERR_CONFIG_INVALID', {
-    details: `noise rule for ${path} needs one of match, tolerance, relative, unordered, unorderedBy (match regex needs a pattern)`,
+    details: `noise rule for ${path} needs one of match, tolerance, relative, unordered, unorderedBy, keys (match regex needs a pattern, match domain values)`,
     source: 'compare.rules',
   });
 }

@@ -97,9 +97,16 @@ export function createGroupAccumulator(options: GroupAccumulatorOptions = {}) {
     const hits = new Set<GroupState>();
     for (const hit of signatureHits(r)) {
       const g = groupFor(hit.key, () =>
-        hit.verdict === 'regression'
-          ? { ...base, verdict: 'regression', signature: hit.signature, label: signatureLabel(hit.signature), before: primitive(hit.difference.before), after: primitive(hit.difference.after) }
-          : { ...base, verdict: 'noise', signature: hit.signature, label: signatureLabel(hit.signature), filteredBy: hit.filteredBy },
+        hit.verdict === 'noise'
+          ? { ...base, verdict: 'noise', signature: hit.signature, label: signatureLabel(hit.signature), filteredBy: hit.filteredBy }
+          : {
+              ...base,
+              verdict: hit.verdict,
+              signature: hit.signature,
+              label: hit.verdict === 'unreproduced' ? `not reproduced: ${signatureLabel(hit.signature)} (on the baseline too)` : signatureLabel(hit.signature),
+              before: primitive(hit.difference.before),
+              after: primitive(hit.difference.after),
+            },
       );
       if (g) hits.add(g);
     }

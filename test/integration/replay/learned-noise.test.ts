@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigOverrides } from '../../../src/config/resolve-config.js';
 import type { ReplayResult, RunSummary } from '../../../src/types.js';
-import { seededRandom, type SeededRandom } from '../../helpers/random.js';
+import { seededRandom, seedFrom, type SeededRandom } from '../../helpers/random.js';
 import { gets, parseJunit, recordSession, replayRecorded, type ReplayRun } from '../../helpers/replay.js';
 import { startServer, type TestServer } from '../../helpers/servers.js';
 
@@ -31,9 +31,7 @@ function perRequest(seed: number): (key: string) => SeededRandom {
   return (key) => {
     const n = (asked.get(key) ?? 0) + 1;
     asked.set(key, n);
-    let h = seed ^ 0x811c9dc5;
-    for (const ch of `${key}#${n}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-    return seededRandom(h >>> 0);
+    return seededRandom(seedFrom(seed, key, n));
   };
 }
 
@@ -134,7 +132,7 @@ async function scenario(candidateBuild: 'identical' | 'planted', overrides: Conf
   return replayRecorded(dbFile, candidate.url, { overrides: o });
 }
 
-describe('noise learned from a baseline, with no configuration (issue 6)', () => {
+describe('noise learned from a baseline, with no configuration (issue 6)', { timeout: 120_000 }, () => {
   it('a candidate identical in behaviour passes: only pass and noise, exit 0, the noise listed', async () => {
     const run = await scenario('identical', {});
     expect(run.outcome.exitCode, run.outcome.exitReason).toBe(0);

@@ -47,7 +47,7 @@ describe('resolveConfig', () => {
     expect(config.record.session).toBeUndefined();
     expect(config.redact).toEqual({ headers: [], query: [], json: [], marker: '[REDACTED]', defaults: true });
     expect(config.routes.templates).toEqual([]);
-    expect(config.replay).toMatchObject({ session: 'latest', concurrency: 8, timeout: 10_000, failOn: ['regression', 'error'] });
+    expect(config.replay).toMatchObject({ session: 'latest', concurrency: 8, timeout: 10_000, failOn: ['regression', 'error', 'unreproduced>5%'] });
     expect(config.compare.headers).toEqual(['content-type', 'location']);
   });
 

@@ -31,8 +31,8 @@ describe('console reporter', () => {
     expect(progress.length).toBeGreaterThanOrEqual(4);
     expect(progress.length).toBeLessThanOrEqual(7);
     expect(progress[0]).toMatch(/^replaying \d+\/30 \(\d+(\.\d)?%\) {2}1\/s {2}\d+ regressions?$/);
-    expect(out).toContain(`  ${'route'.padEnd('GET /users/:id'.length)}  exchanges  pass  noise  regression  error  skipped\n`);
-    expect(out).toContain('GET /users/:id         30    20      0          10      0        0');
+    expect(out).toContain(`  ${'route'.padEnd('GET /users/:id'.length)}  exchanges  pass  noise  unreproduced  regression  error  skipped\n`);
+    expect(out).toContain('GET /users/:id         30    20      0             0          10      0        0');
     expect(out).toContain('GET /users/:id  body:/email:removed  10 exchanges');
     expect(out).toContain('Learned noise');
     expect(out).toContain('Slower routes:\n  GET /users/:id  p95 90 ms vs 21 ms');

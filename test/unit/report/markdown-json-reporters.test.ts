@@ -8,10 +8,10 @@ import { testContext } from './context.js';
 
 const summary = makeSummary({
   run: makeRunInfo({ baseline: 'http://baseline:3001' }),
-  counts: { pass: 4000, noise: 170, regression: 32, error: 8, skipped: 0, total: 4210 },
+  counts: { pass: 4000, noise: 170, regression: 32, unreproduced: 0, error: 8, skipped: 0, total: 4210 },
   routes: [
-    { method: 'GET', route: '/users/:id', pass: 3000, noise: 170, regression: 32, error: 0, skipped: 0, total: 3202 },
-    { method: 'GET', route: '/a|b<script>', pass: 1000, noise: 0, regression: 0, error: 8, skipped: 0, total: 1008 },
+    { method: 'GET', route: '/users/:id', pass: 3000, noise: 170, regression: 32, unreproduced: 0, error: 0, skipped: 0, total: 3202 },
+    { method: 'GET', route: '/a|b<script>', pass: 1000, noise: 0, regression: 0, unreproduced: 0, error: 8, skipped: 0, total: 1008 },
   ],
   signatures: [
     { method: 'GET', route: '/users/:id', signature: 'body:/email:removed', exchanges: 32, verdict: 'regression' },
@@ -30,7 +30,7 @@ describe('markdown reporter', () => {
     const md = await readFile(path.join(ctx.outDir, 'summary.md'), 'utf8');
     expect(md).toContain('## ❌ replayguard — FAIL: 32 regressions, 8 errors, 1 slower route in 4,210 exchanges (exit 1)');
     expect(md).toContain('| ❌ regression | 32 | 0.8% |');
-    expect(md).toContain('| GET /users/:id | 3,202 | 3,000 | 170 | 32 | 0 | 0 |');
+    expect(md).toContain('| GET /users/:id | 3,202 | 3,000 | 170 | 0 | 32 | 0 | 0 |');
     expect(md).toContain('| GET /users/:id | body:/email:removed | 32 |');
     expect(md).not.toContain('updatedAt:value changed'); // noise is not a top regression
     expect(md).toContain('### Learned noise');
@@ -52,7 +52,7 @@ describe('markdown reporter', () => {
 
   it('says so when nothing regressed', async () => {
     const ctx = await testContext();
-    await createMarkdownReporter(ctx).onRunEnd!(makeSummary({ counts: { pass: 10, noise: 2, regression: 0, error: 0, skipped: 0, total: 12 } }));
+    await createMarkdownReporter(ctx).onRunEnd!(makeSummary({ counts: { pass: 10, noise: 2, regression: 0, unreproduced: 0, error: 0, skipped: 0, total: 12 } }));
     const md = await readFile(path.join(ctx.outDir, 'summary.md'), 'utf8');
     expect(md).toContain('PASS: no regressions in 12 exchanges');
     expect(md).toContain('No regressions: 12 of 12 exchanges passed');

@@ -14,14 +14,14 @@ describe('createSummaryBuilder', () => {
     b.add(makeResult({ verdict: 'error' }));
     b.add(makeResult({ verdict: 'skipped' }));
     const s = b.build(makeRunInfo(), extras);
-    expect(s.counts).toEqual({ pass: 1, noise: 1, regression: 2, error: 1, skipped: 1, total: 6 });
+    expect(s.counts).toEqual({ pass: 1, noise: 1, regression: 2, unreproduced: 0, error: 1, skipped: 1, total: 6 });
     expect(s.run.counts).toEqual(s.counts);
     expect(s.run.exitCode).toBe(1);
     expect(s.exitReason).toBe('3 regressions');
     expect(s.durationMs).toBe(1234);
     expect(s.routes).toEqual([
-      { method: 'POST', route: '/users', pass: 0, noise: 0, regression: 1, error: 0, skipped: 0, total: 1 },
-      { method: 'GET', route: '/users/:id', pass: 1, noise: 1, regression: 1, error: 1, skipped: 1, total: 5 },
+      { method: 'POST', route: '/users', pass: 0, noise: 0, regression: 1, unreproduced: 0, error: 0, skipped: 0, total: 1 },
+      { method: 'GET', route: '/users/:id', pass: 1, noise: 1, regression: 1, unreproduced: 0, error: 1, skipped: 1, total: 5 },
     ]);
   });
 

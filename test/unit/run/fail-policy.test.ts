@@ -3,7 +3,7 @@ import { evaluateFailOn } from '../../../src/run/fail-policy.js';
 import type { VerdictCounts } from '../../../src/types/run.js';
 
 const counts = (c: Partial<VerdictCounts>): VerdictCounts => {
-  const base = { pass: 0, noise: 0, regression: 0, error: 0, skipped: 0, ...c };
+  const base = { pass: 0, noise: 0, regression: 0, unreproduced: 0, error: 0, skipped: 0, ...c };
   return { ...base, total: c.total ?? base.pass + base.noise + base.regression + base.error + base.skipped };
 };
 
@@ -24,7 +24,7 @@ describe('evaluateFailOn', () => {
     { tokens: ['error>5'], c: { pass: 4, error: 6 }, exit: 1 },
     { tokens: ['noise'], c: { pass: 9, noise: 1 }, exit: 1 },
     { tokens: ['skipped>2'], c: { pass: 7, skipped: 3 }, exit: 1 },
-    { tokens: [], c: { regression: 10, error: 10 }, exit: 0 },
+    { tokens: [], c: { regression: 10, unreproduced: 0, error: 10 }, exit: 0 },
   ])('$tokens with $c → $exit', ({ tokens, c, exit }) => {
     expect(evaluateFailOn(tokens, counts(c)).exitCode).toBe(exit);
   });
@@ -36,7 +36,7 @@ describe('evaluateFailOn', () => {
   });
 
   it('the reason names what tripped and the policy', () => {
-    const r = evaluateFailOn(['regression>1%', 'error'], counts({ pass: 90, regression: 5, error: 5 }));
+    const r = evaluateFailOn(['regression>1%', 'error'], counts({ pass: 90, regression: 5, unreproduced: 0, error: 5 }));
     expect(r.reason).toContain('5 regressions (failOn regression>1%)');
     expect(r.reason).toContain('5 errors (failOn error)');
     expect(evaluateFailOn(['regression'], counts({ pass: 1 })).reason).toMatch(/no failOn policy tripped \(regression\)/);

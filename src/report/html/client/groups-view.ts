@@ -12,7 +12,7 @@ export interface RouteCard {
   el: HTMLElement;
 }
 
-const RANK: Record<GroupVerdict, number> = { regression: 0, error: 1, noise: 2, skipped: 3 };
+const RANK: Record<GroupVerdict, number> = { unreproduced: 0, regression: 1, error: 2, noise: 3, skipped: 4 };
 
 function routeCardView(ctx: ReportContext, key: string, entries: GroupEntry[]): HTMLElement {
   const r = ctx.routes.get(key);

@@ -4,7 +4,7 @@ import { h } from './dom.js';
 import type { ReportContext } from './report-context.js';
 import { tableSection } from './table-section.js';
 
-const COUNTS = ['total', 'pass', 'noise', 'regression', 'error', 'skipped'] as const satisfies ReadonlyArray<keyof RouteCounts>;
+const COUNTS = ['total', 'pass', 'noise', 'unreproduced', 'regression', 'error', 'skipped'] as const satisfies ReadonlyArray<keyof RouteCounts>;
 const COLUMNS = [{ title: 'Route' }, ...COUNTS.map((c) => ({ title: c === 'total' ? 'exchanges' : c, num: true }))];
 
 /** Every route with its counts; a route that has groups links to them through `onRoute`. */

@@ -18,10 +18,10 @@ export interface ViewState {
   x: string;
 }
 
-export const GROUP_VERDICTS: readonly GroupVerdict[] = ['regression', 'error', 'noise', 'skipped'];
+export const GROUP_VERDICTS: readonly GroupVerdict[] = ['unreproduced', 'regression', 'error', 'noise', 'skipped'];
 
 export function initialViewState(): ViewState {
-  return { v: { regression: true, error: true, noise: true, skipped: true }, r: '', q: '', g: '', x: '' };
+  return { v: { unreproduced: true, regression: true, error: true, noise: true, skipped: true }, r: '', q: '', g: '', x: '' };
 }
 
 export function readHash(state: ViewState, hash: string): void {
