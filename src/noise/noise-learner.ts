@@ -225,7 +225,7 @@ export class NoiseLearner {
       if (s.noise === 0) continue;
       // Variation within a small domain (a random boolean, an enum) is noise at any rate: the domain
       // check, not the rate, catches a change there (a value never seen before).
-      if (s.domain.values() !== null) {
+      if (domainOf(s) !== null) {
         noisy.set(k, s);
         continue;
       }
@@ -359,7 +359,7 @@ function volatileOnly(s: KeyStats): boolean {
 function describeKind(s: KeyStats): string {
   const ops = [...s.noiseOps];
   if (ops.length === 1 && ops[0] !== 'replace') return ops[0] === 'add' ? 'sometimes added' : 'sometimes removed';
-  const domain = s.domain.values();
+  const domain = domainOf(s);
   if (domain && ops.length === 1) return `value varies within {${domain.map((v) => JSON.stringify(v)).join(', ')}}`;
   if ([...s.noiseShapes].every((x) => x === 'number') && s.clock.isClock()) return 'value varies (epoch)';
   return describeVariation([...s.noiseShapes]);
@@ -375,9 +375,14 @@ function keepsShape(d: Difference, s: KeyStats): boolean {
   return shapesOf(d.before).some((shape) => after.has(shape) && s.noiseShapes.has(shape));
 }
 
+/** The key's small set of values, unless they are clocks, ids or tokens (which vary by nature). */
+function domainOf(s: KeyStats): unknown[] | null {
+  return volatileOnly(s) ? null : s.domain.values();
+}
+
 /** A key with a domain accepts only values from it: a never-seen enum value is a change. */
 function inDomain(d: Difference, s: KeyStats): boolean {
-  if (d.op === 'remove' || s.domain.values() === null) return true;
+  if (d.op === 'remove' || domainOf(s) === null) return true;
   return s.domain.has(d.after);
 }
 
@@ -400,7 +405,7 @@ function suggest(s: KeyStats): LearnedNoise['suggestion'] {
   if ([...s.noiseOps].some((op) => op !== 'replace')) return undefined;
   if (s.target === 'header') return { ignoreHeader: s.path };
   if (s.target !== 'body' || !s.path.startsWith('/')) return undefined;
-  const domain = s.domain.values();
+  const domain = domainOf(s);
   if (domain) return { rule: { path: s.path, match: 'domain', values: domain as Array<string | number | boolean | null> } };
   // One format for every value seen (overlapping formats, such as an all-digit hex id, fall back to the type).
   const shapes = [...s.noiseShapes];
