@@ -3,7 +3,7 @@
  * Pointers are kept escaped as strings everywhere; segments are unescaped only when a key is needed.
  */
 
-import { isDataKey } from '../routes/route-template.js';
+import { isDataKey } from '../routes/data-key.js';
 
 /** Escapes one key for use in a pointer (`a/b` → `a~1b`, `a~b` → `a~0b`). Order matters: `~` first. */
 export function escapeSegment(key: string): string {

@@ -1,5 +1,5 @@
 import { foldPointer, unescapeSegment } from '../compare/index.js';
-import { isDataKey } from '../routes/route-template.js';
+import { isDataKey } from '../routes/data-key.js';
 import type { Config, NoiseRule } from '../config/schema.js';
 import { isMutating } from '../replay/scheduler.js';
 import type { Comparison, Difference, LearnedNoise, NoiseTests, UnreproducedGroup } from '../types.js';
