@@ -98,6 +98,7 @@ const recordSchema = z
     maxBodyBytes: z.number().int().nonnegative().default(1024 * 1024).describe('bodies beyond this many bytes are stored truncated and flagged (clients still get everything)'),
     upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout, e.g. "30s" (default 30 s); clients then get 504'),
     shutdownGrace: duration.default(10_000).describe('on SIGINT/SIGTERM, how long in-flight requests (and endless streams such as SSE) may take before their connections are closed, e.g. "10s" (default 10 s)'),
+    preserveHost: z.boolean().default(false).describe('forward the client\'s Host header instead of the upstream\'s (X-Forwarded-Host carries it either way)'),
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
