@@ -114,10 +114,10 @@ const recordSchema = z
 const redactSchema = z
   .object({
     headers: z.array(z.string()).default([]).describe('extra header names whose values are redacted (added to the defaults)'),
-    query: z.array(z.string()).default([]).describe('query parameter names whose values are redacted'),
-    json: z.array(pointerPattern).default([]).describe('JSON pointer patterns redacted in request and response bodies, e.g. /password, **/token'),
-    marker: z.string().default('[REDACTED]').describe('what a redacted value becomes'),
-    defaults: z.boolean().default(true).describe('redact authorization, proxy-authorization, cookie, set-cookie, x-api-key'),
+    keys: z.array(z.string()).default([]).describe('extra JSON keys, form fields and query parameters whose values are redacted at any depth (case-insensitive; `_` and `-` ignored), added to the defaults'),
+    query: z.array(z.string()).default([]).describe('extra query parameter names whose values are redacted (the `keys` apply to queries too)'),
+    json: z.array(pointerPattern).default([]).describe('JSON pointer patterns redacted in request and response bodies, e.g. /user/ssn, /items/*/card'),
+    defaults: z.boolean().default(true).describe('redact the default headers (authorization, proxy-authorization, cookie, set-cookie, x-api-key) and keys (password, passwd, secret, token, access_token, refresh_token, id_token, client_secret, api_key, apikey, private_key, session)'),
   })
   .strict();
 
@@ -138,10 +138,12 @@ const replaySchema = z
     rate: z.number().positive().optional().describe('requests per second at most'),
     timeout: duration.default(10_000).describe('per-request timeout, e.g. "10s" (default 10 s)'),
     headers: z.record(z.string(), z.string()).default({}).describe('request headers set on every replayed request; ${ENV_VAR} is expanded'),
+    secrets: z.record(z.string(), z.string()).default({}).describe('values for secrets redacted at record time, by key name (password, or a header or cookie name), put back where the recording has their placeholder; ${ENV_VAR} is expanded'),
     out: z.string().default('replay-out').describe('folder for results.db, junit.xml, summary.json, summary.md, report.html'),
     failOn: z.array(failOnToken).default(['regression', 'error']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%'),
     repeat: z.number().int().min(1).max(5).default(1).describe('send each exchange this many times to the target; values that differ between the repeats are noise'),
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
+    identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
   })
