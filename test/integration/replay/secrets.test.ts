@@ -15,7 +15,7 @@ const PASSWORD = 'ACC-PASSWORD-5f1e2d3c';
  * other route wants that token (Bearer), and /tokens/<token> logs it out. It notes the token each
  * request carried, so the test can check, at the server, which credential the replay used.
  */
-function authApi() {
+function authApi(options: { renamed?: boolean } = {}) {
   const tokens = new Set<string>();
   const issued: string[] = [];
   const used: Array<{ method: string; path: string; bearer: string | null; pathToken: string | null }> = [];
@@ -44,7 +44,11 @@ function authApi() {
       return send(201, item);
     }
     const itemId = /^\/items\/([^/?]+)$/.exec(url)?.[1];
-    if (req.method === 'GET' && itemId) return items.has(itemId) ? send(200, items.get(itemId)) : send(404, { error: 'no such item' });
+    if (req.method === 'GET' && itemId) {
+      const item = items.get(itemId);
+      if (!item) return send(404, { error: 'no such item' });
+      return send(200, options.renamed ? { id: item.id, title: item.name } : item);
+    }
     if (req.method === 'DELETE' && pathToken) {
       if (decodeURIComponent(pathToken) !== bearer) return send(403, { error: 'not your token' });
       tokens.delete(bearer);
@@ -117,10 +121,22 @@ describe('secrets in a recorded login flow', () => {
     expect(run.results[2]!.mappings!.map((m) => m.kind).sort()).toEqual(['id', 'secret']);
     expect(run.results[0]!.mappings![0]!.source).toBe('password, from --secret');
 
+    // A real change on a mapped exchange: the report shows what was sent and which values were mapped.
+    const renamed = await authApi({ renamed: true });
+    const changed = await replayRecorded(dbFile, renamed.url, { overrides: { replay: { secrets: { password: PASSWORD } } } });
+    expect(changed.results.map((r) => r.verdict)).toEqual(['pass', 'pass', 'regression', 'pass']);
+    const report = readFileSync(path.join(changed.outDir, 'report.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="rg-data">([\s\S]*?)<\/script>/.exec(report)![1]!) as unknown;
+    const shown = JSON.stringify(data);
+    expect(shown).toContain(`"sent":{"url":"/items/${renamed.used[2]!.path.split('/')[2]}"`);
+    expect(shown).toMatch(/"mappings":\[\{"kind":"id","from":"[0-9a-f-]{36}","to":"[0-9a-f-]{36}","source":"POST \/items \/id"\},\{"kind":"secret","from":"\[REDACTED:[0-9a-f]{8}\]","to":"\[REDACTED:[0-9a-f]{8}\]","source":"authorization, the target's own value from an earlier response"\}\]/);
+    expect(readFileSync(path.join(without.outDir, 'junit.xml'), 'utf8')).toContain('&quot;password&quot;');
+
     // Not one byte of any secret anywhere replayguard wrote.
-    const secrets = [PASSWORD, token, own, ...staging.issued, ...candidate.issued];
+    const secrets = [PASSWORD, token, own, ...staging.issued, ...candidate.issued, ...renamed.issued];
     expectNowhere(secrets, writtenBytes(dbFile, without.outDir));
     expectNowhere(secrets, writtenBytes(dbFile, run.outDir));
+    expectNowhere(secrets, writtenBytes(dbFile, changed.outDir));
     expect(readdirSync(run.outDir).sort()).toEqual(expect.arrayContaining(['junit.xml', 'report.html', 'results.db', 'summary.json', 'summary.md']));
     // …and the search is not vacuous: the placeholders are there, in the recording and the results.
     for (const { file, bytes } of writtenBytes(dbFile, run.outDir).filter((w) => /rec\.db$|results\.db$/.test(w.file))) {
