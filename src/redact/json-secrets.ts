@@ -64,13 +64,15 @@ export function redactJsonText(text: string, rules: SecretRules, redact: (value:
   const stack: Frame[] = [];
   const n = text.length;
 
+  // Pointers are only built when `redact.json` patterns need them.
+  const pointers = rules.hasPointers;
   const nextValue = (): { pointer: string; secret: boolean } => {
     const top = stack[stack.length - 1];
-    if (!top) return { pointer: '', secret: rules.hasPointers && rules.matchesPointer('') };
-    const segment = top.array ? String(top.index) : (top.key ?? '');
-    const pointer = `${top.pointer}/${escapeSegment(segment)}`;
-    const secret = top.secret || (!top.array && top.key !== null && rules.isSecretKey(top.key)) || (rules.hasPointers && rules.matchesPointer(pointer));
-    return { pointer, secret };
+    if (!top) return { pointer: '', secret: pointers && rules.matchesPointer('') };
+    if (top.secret || (!top.array && top.key !== null && rules.isSecretKey(top.key))) return { pointer: '', secret: true };
+    if (!pointers) return { pointer: '', secret: false };
+    const pointer = `${top.pointer}/${escapeSegment(top.array ? String(top.index) : (top.key ?? ''))}`;
+    return { pointer, secret: rules.matchesPointer(pointer) };
   };
   const replace = (start: number, end: number, value: string): void => {
     if (value === '') return;

@@ -52,8 +52,18 @@ export function compileSecretRules(config: Pick<RedactConfig, 'defaults' | 'head
   const headers = new Set([...(config.defaults ? DEFAULT_REDACTED_HEADERS : []), ...config.headers.map((h) => h.toLowerCase())]);
   const keys = new Set([...(config.defaults ? DEFAULT_SECRET_KEYS : []), ...config.keys, ...config.query].map(normalizeKey));
   const patterns = config.json.map(compilePointerPattern);
+  // Keys repeat across bodies (`id`, `name` on every item): decide each once.
+  const decided = new Map<string, boolean>();
   return {
-    isSecretKey: (name) => keys.has(normalizeKey(name)),
+    isSecretKey: (name) => {
+      let secret = decided.get(name);
+      if (secret === undefined) {
+        secret = keys.has(normalizeKey(name));
+        if (decided.size >= 10_000) decided.clear();
+        decided.set(name, secret);
+      }
+      return secret;
+    },
     isSecretHeader: (lower) => headers.has(lower),
     matchesPointer: (pointer) => patterns.some((p) => p.matches(pointer)),
     hasPointers: patterns.length > 0,

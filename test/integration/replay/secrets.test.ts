@@ -9,6 +9,7 @@ import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const PASSWORD = 'ACC-PASSWORD-5f1e2d3c';
+const LITERAL_HEADER = 'ACC-LITERAL-HEADER-8a9b';
 
 /**
  * An API with a real login: POST /login answers a fresh random token for the right password; every
@@ -123,7 +124,9 @@ describe('secrets in a recorded login flow', () => {
 
     // A real change on a mapped exchange: the report shows what was sent and which values were mapped.
     const renamed = await authApi({ renamed: true });
-    const changed = await replayRecorded(dbFile, renamed.url, { overrides: { replay: { secrets: { password: PASSWORD } } } });
+    // (Given literally, not from the environment: the stored copy of the configuration must not keep them.)
+    const changed = await replayRecorded(dbFile, renamed.url, { overrides: { replay: { secrets: { password: PASSWORD }, headers: { 'x-ci-token': LITERAL_HEADER } } } });
+    expect(renamed.used.every((u) => u.method !== 'GET' || u.bearer !== null)).toBe(true);
     expect(changed.results.map((r) => r.verdict)).toEqual(['pass', 'pass', 'regression', 'pass']);
     const report = readFileSync(path.join(changed.outDir, 'report.html'), 'utf8');
     const data = JSON.parse(/<script type="application\/json" id="rg-data">([\s\S]*?)<\/script>/.exec(report)![1]!) as unknown;
@@ -133,7 +136,7 @@ describe('secrets in a recorded login flow', () => {
     expect(readFileSync(path.join(without.outDir, 'junit.xml'), 'utf8')).toContain('&quot;password&quot;');
 
     // Not one byte of any secret anywhere replayguard wrote.
-    const secrets = [PASSWORD, token, own, ...staging.issued, ...candidate.issued, ...renamed.issued];
+    const secrets = [PASSWORD, LITERAL_HEADER, token, own, ...staging.issued, ...candidate.issued, ...renamed.issued];
     expectNowhere(secrets, writtenBytes(dbFile, without.outDir));
     expectNowhere(secrets, writtenBytes(dbFile, run.outDir));
     expectNowhere(secrets, writtenBytes(dbFile, changed.outDir));
