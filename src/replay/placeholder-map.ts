@@ -107,7 +107,9 @@ export class PlaceholderMap {
     }
     if (missing.length > 0) return { ok: false, missing };
     const value = (p: string): string => uses.get(p)!.value;
-    const inUrl = (s: string): string => s.replace(PLACEHOLDER_PATTERN, (p) => encodeURIComponent(value(p)));
+    // In a URL the placeholder may itself be percent-encoded (a client that encodes `[` `:` `]`).
+    const inUrl = (s: string): string =>
+      s.replace(/%5BREDACTED%3A([0-9a-f]{8})%5D/gi, (_, hex: string) => encodeURIComponent(value(`[REDACTED:${hex.toLowerCase()}]`))).replace(PLACEHOLDER_PATTERN, (p) => encodeURIComponent(value(p)));
     const raw = (s: string): string => s.replace(PLACEHOLDER_PATTERN, (p) => value(p));
     const q = request.path.indexOf('?');
     const path = q === -1 ? inUrl(request.path) : `${inUrl(request.path.slice(0, q))}?${inUrl(request.path.slice(q + 1))}`;
