@@ -125,7 +125,10 @@ export class SecretBook {
     }
     this.order.push(value);
     if (this.order.length - this.head > MAX_SECRETS) this.forget(this.order[this.head++]!);
-    if (this.head > MAX_SECRETS) this.order.splice(0, this.head), (this.head = 0);
+    if (this.head > MAX_SECRETS) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   private forget(value: string): void {
