@@ -112,6 +112,12 @@ export function createRedactor(options: RedactorOptions): Redactor {
 
   function startBody(headers: HeaderPairs, body: StoredBody): BodyWork | StoredBody {
     if (!body.bytes || body.bytes.length === 0) return body;
+    const type = mediaTypeOf(headers).type;
+    const declared: BodyKind | null = type === 'application/x-www-form-urlencoded' ? 'form' : /[/+]json$/.test(type) ? 'json' : null;
+    // JSON sent without its type (no content-type, text/plain, octet-stream) is recognised by its first byte.
+    const sniff = declared === null && (type === '' || type === 'text/plain' || type === 'application/octet-stream');
+    // Nothing to look for in, say, an image or a script before a secret is known: stored as is.
+    if (declared === null && !sniff && book.size === 0) return body;
     const chain = contentEncodings(headers);
     let bytes = body.bytes;
     if (chain.length > 0) {
@@ -120,11 +126,8 @@ export function createRedactor(options: RedactorOptions): Redactor {
       if (decoded.bytes === body.bytes || (decoded.partial && !body.truncated)) return withheld(body);
       bytes = decoded.bytes;
     }
-    const type = mediaTypeOf(headers).type;
-    let kind: BodyKind = 'other';
+    const kind: BodyKind = declared ?? (sniff && looksLikeJson(bytes.subarray(0, 64).toString('utf8')) ? 'json' : 'other');
     let text: string | null = null;
-    if (type === 'application/x-www-form-urlencoded') kind = 'form';
-    else if (/[/+]json$/.test(type) || (!type.startsWith('image/') && looksLikeJson(bytes.subarray(0, 64).toString('utf8')))) kind = 'json';
     let changed = false;
     if (kind !== 'other') {
       text = bytes.toString('utf8');

@@ -191,6 +191,15 @@ describe('bodies', () => {
     expect(responseBody(redactor(), [['content-encoding', 'zstd']], full(garbage)).bytes).toBeNull();
   });
 
+  it('leave a body of another type alone until a secret is known that it could hide', () => {
+    const r = redactor();
+    const js = full(Buffer.from('opaque zstd bytes'));
+    const headers: HeaderPairs = [['content-type', 'application/javascript'], ['content-encoding', 'zstd']];
+    expect(responseBody(r, headers, js).bytes).toBe(js.bytes);
+    r.remember('a-known-secret');
+    expect(responseBody(r, headers, js)).toEqual({ bytes: null, size: js.size, truncated: true });
+  });
+
   it('keep failed exchanges (no response) intact', () => {
     const out = redactor().redact(exchange({ headers: [['authorization', 'x']] }, null));
     expect(out.response).toBeNull();
@@ -213,7 +222,6 @@ describe('a value once redacted, wherever it appears later in the session', () =
     expect(later.request.url).toBe(`/-/user/token/${P(token)}?t=${P(token)}`);
     expect(later.request.headers).toEqual([['x-npm-session', `s ${P(token)}`], ['referer', `/a/${P(token)}`]]);
     expect(text(later.request.body)).toBe(`raw ${P(token)} and ${P('pw-hunter2')}`);
-    // text/html without content-encoding header: bytes replaced as is (here: gzip bytes stay opaque)
     const html = r.redact(exchange({}, { headers: [['content-type', 'text/html'], ['content-encoding', 'gzip']], body: full(gzipSync(`<a href="/t/${token}">`)) }));
     expect(gunzipSync(html.response!.body.bytes!).toString()).toBe(`<a href="/t/${P(token)}">`);
   });
