@@ -1,8 +1,6 @@
 import { PassThrough } from 'node:stream';
-import type { Comparer } from '../compare/index.js';
 import { ReplayguardError, reasonOf } from '../errors.js';
 import type { Exchange, ExchangeFailure } from '../types/exchange.js';
-import type { OutgoingRequest, TargetClient } from './http-client.js';
 import { createExchangeReplayer, type ExchangeReplayerOptions, type Replayed } from './replay-exchange.js';
 import { isMutating, schedule } from './scheduler.js';
 
