@@ -106,6 +106,11 @@ export const catalogue = {
     hint: 'put the two marker lines back around the configuration reference, then run `npm run schema`',
     exit: 2,
   },
+  RG_ERR_REDACTION_KEY: {
+    message: 'cannot use the redaction key file {file}: {reason}',
+    hint: 'make the folder writable (the recorder creates the file, mode 0600), fix or delete the file, or set {env} to a key of at least 16 characters',
+    exit: 2,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 function fill(template: string, params: Record<string, unknown>): string {

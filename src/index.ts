@@ -16,7 +16,9 @@ export { configSchema, type Config, type ConfigInput, type NoiseRule, type Compa
 export { resolveConfig, defaultConfig, type ResolvedConfig, type ResolveOptions, type ConfigOverrides } from './config/resolve-config.js';
 
 export { startRecorder, type RecorderOptions, type RunningRecorder, type RecorderStats } from './record/recorder.js';
-export { createRedactor, DEFAULT_REDACTED_HEADERS } from './record/redact.js';
+export { createRedactor } from './redact/redactor.js';
+export { DEFAULT_REDACTED_HEADERS, DEFAULT_SECRET_KEYS } from './redact/secret-rules.js';
+export { loadRedactionKey, redactionKeyFile, REDACTION_KEY_ENV } from './redact/redaction-key.js';
 
 export type { RecordingStore, ResultsStore, NewRun, StoredRun, StoreOpenOptions } from './store/store.js';
 export { openRecordingStore, openResultsStore, type StoreBackend } from './store/open-store.js';

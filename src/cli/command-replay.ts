@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../config/schema.js';
 import { replay } from '../run/replay.js';
-import { collect, headerArg, intArg, numberArg } from './parse-values.js';
+import { collect, headerArg, intArg, numberArg, secretArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 import type { CommandResult } from './run-cli.js';
 
@@ -15,6 +15,7 @@ interface ReplayFlags {
   rate?: number;
   timeout?: number;
   header?: Record<string, string>;
+  secret?: Record<string, string>;
   out?: string;
   failOn?: string[];
   repeat?: number;
@@ -42,6 +43,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--rate <n>', 'requests per second at most', numberArg('--rate'))
     .option('--timeout <duration>', 'per-request timeout, e.g. 10s [default: 10s]', durationArg)
     .option('--header <header>', "set a request header on every request, e.g. 'Authorization: Bearer ${CI_TOKEN}' (repeatable)", headerArg)
+    .option('--secret <name=value>', "value of a secret redacted at record time, by key name, e.g. 'password=${PASSWORD}' (repeatable)", secretArg)
     .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
@@ -57,6 +59,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           rate: flags.rate,
           timeout: flags.timeout,
           headers: flags.header,
+          secrets: flags.secret,
           out: flags.out,
           failOn: flags.failOn,
           repeat: flags.repeat,

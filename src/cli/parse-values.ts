@@ -38,6 +38,13 @@ export function headerArg(v: string, previous: Record<string, string> = {}): Rec
   return { ...previous, [v.slice(0, colon).trim()]: v.slice(colon + 1).trim() };
 }
 
+/** `name=value` → { name: value } (the value may itself hold `=`; it is never echoed in the error). */
+export function secretArg(v: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('--secret must look like "name=value", e.g. \'password=${PASSWORD}\'');
+  return { ...previous, [v.slice(0, eq).trim()]: v.slice(eq + 1) };
+}
+
 /** The flags of the commands that read a stored run (`report`, `noise`). */
 export interface StoredRunFlags {
   out: string;

@@ -1,4 +1,5 @@
 import type { CompareConfig } from '../config/schema.js';
+import { equalButForPlaceholders } from '../redact/placeholder.js';
 import type { Comparison, Difference } from '../types.js';
 import { applyNoise } from './apply-noise.js';
 import { capValue } from './cap-value.js';
@@ -45,7 +46,8 @@ export function createComparer(config: CompareConfig): Comparer {
         ...compareStatus(recorded.status, candidate.status),
         ...compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders),
         ...body.differences,
-      ];
+        // Both sides redacted there: secrets are compared as "present", never by value.
+      ].filter((d) => !equalButForPlaceholders(d.before, d.after));
       const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
       const noise = applyNoise(all, isJson, rules.matchers, ctx);
       // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.

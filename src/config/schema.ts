@@ -102,6 +102,7 @@ const recordSchema = z
     maxBodyBytes: z.number().int().nonnegative().default(1024 * 1024).describe('bodies beyond this many bytes are stored truncated and flagged (clients still get everything)'),
     upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout, e.g. "30s" (default 30 s); clients then get 504'),
     shutdownGrace: duration.default(10_000).describe('on SIGINT/SIGTERM, how long in-flight requests (and endless streams such as SSE) may take before their connections are closed, e.g. "10s" (default 10 s)'),
+    preserveHost: z.boolean().default(false).describe('forward the client\'s Host header instead of the upstream\'s (X-Forwarded-Host carries it either way)'),
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
@@ -117,10 +118,10 @@ const recordSchema = z
 const redactSchema = z
   .object({
     headers: z.array(z.string()).default([]).describe('extra header names whose values are redacted (added to the defaults)'),
-    query: z.array(z.string()).default([]).describe('query parameter names whose values are redacted'),
-    json: z.array(pointerPattern).default([]).describe('JSON pointer patterns redacted in request and response bodies, e.g. /password, **/token'),
-    marker: z.string().default('[REDACTED]').describe('what a redacted value becomes'),
-    defaults: z.boolean().default(true).describe('redact authorization, proxy-authorization, cookie, set-cookie, x-api-key'),
+    keys: z.array(z.string()).default([]).describe('extra JSON keys, form fields and query parameters whose values are redacted at any depth (case-insensitive; `_` and `-` ignored), added to the defaults'),
+    query: z.array(z.string()).default([]).describe('extra query parameter names whose values are redacted (the `keys` apply to queries too)'),
+    json: z.array(pointerPattern).default([]).describe('JSON pointer patterns redacted in request and response bodies, e.g. /user/ssn, /items/*/card'),
+    defaults: z.boolean().default(true).describe('redact the default headers (authorization, proxy-authorization, cookie, set-cookie, x-api-key) and keys (password, passwd, secret, token, access_token, refresh_token, id_token, client_secret, api_key, apikey, private_key, session)'),
   })
   .strict();
 
@@ -141,10 +142,12 @@ const replaySchema = z
     rate: z.number().positive().optional().describe('requests per second at most'),
     timeout: duration.default(10_000).describe('per-request timeout, e.g. "10s" (default 10 s)'),
     headers: z.record(z.string(), z.string()).default({}).describe('request headers set on every replayed request; ${ENV_VAR} is expanded'),
+    secrets: z.record(z.string(), z.string()).default({}).describe('values for secrets redacted at record time, by key name (password, or a header or cookie name), put back where the recording has their placeholder; ${ENV_VAR} is expanded'),
     out: z.string().default('replay-out').describe('folder for results.db, junit.xml, summary.json, summary.md, report.html'),
     failOn: z.array(failOnToken).default(['regression', 'error', 'unreproduced>5%']).describe('what makes the exit code 1; a token may carry a threshold, e.g. regression>1%; `unreproduced` counts exchanges the replay did not reproduce (the target and the baseline agree, the recording does not)'),
     repeat: z.number().int().min(1).max(5).default(1).describe('send each exchange this many times to the target; values that differ between the repeats are noise'),
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
+    identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
   })

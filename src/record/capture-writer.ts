@@ -76,6 +76,7 @@ export class CaptureWriter {
       location: options.location,
       session: options.session,
       redact: options.redact,
+      redactionKey: options.redactionKey,
       routeTemplates: options.routeTemplates,
       maxDecodedBytes: options.maxDecodedBytes,
     });

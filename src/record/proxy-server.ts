@@ -53,6 +53,14 @@ function declaredLength(v: string | string[] | undefined): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** Adds this hop to an X-Forwarded-* list (`client, proxy1, …`), keeping what earlier proxies put there. */
+function appendForwarded(headers: IncomingHttpHeaders, name: string, value: string | undefined): void {
+  if (!value) return;
+  const prior = headers[name];
+  const before = Array.isArray(prior) ? prior.join(', ') : prior;
+  headers[name] = before ? `${before}, ${value}` : value;
+}
+
 /** Streams that never end are passed through but not recorded (a capture would never finish). */
 function isEndlessStream(headers: IncomingHttpHeaders | Record<string, unknown>): boolean {
   const type = String(headers['content-type'] ?? '');
@@ -244,19 +252,26 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       bodyTimeout: Math.max(record.upstreamTimeout, 300_000),
       keepAliveTimeout: 4_000,
     },
-    // Preserve what the client sent as far as HTTP allows: the Host header is the upstream's
-    // (reply-from sets it), everything else passes as is.
+    // Preserve what the client sent as far as HTTP allows. Changed on the way, as a reverse proxy
+    // does: Host becomes the upstream's (unless record.preserveHost), and X-Forwarded-For/-Host/-Proto
+    // get the client's address, Host and scheme appended, so an upstream that builds absolute URLs
+    // keeps its clients on the proxy.
     replyOptions: {
       onResponse: onUpstreamResponse as never,
       onError: onUpstreamError as never,
       // reply-from retries GETs on 503 by default; a recording proxy must show the real answer.
       retryDelay: () => null,
       rewriteRequestHeaders: (req, headers) => {
-        headers.host = upstreamUrl.host;
+        const clientHost = req.headers.host;
+        headers.host = record.preserveHost && clientHost ? clientHost : upstreamUrl.host;
         if (req.rgContentType !== undefined) headers['content-type'] = req.rgContentType;
         // Node has already answered `100 Continue` to the client (the server has no checkContinue
         // listener), so the expectation is met on this hop; undici refuses to send the header.
         delete headers.expect;
+        const socket = req.raw.socket as { remoteAddress?: string; encrypted?: boolean };
+        appendForwarded(headers, 'x-forwarded-for', socket.remoteAddress);
+        appendForwarded(headers, 'x-forwarded-host', clientHost);
+        appendForwarded(headers, 'x-forwarded-proto', socket.encrypted ? 'https' : 'http');
         return headers;
       },
     },

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { ReplayguardError, reasonOf } from '../errors.js';
 import { displayLocation, resolveLocation } from '../store/open-store.js';
 import type { SessionInfo } from '../types.js';
+import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
 import { CaptureWriter } from './capture-writer.js';
 import { buildProxyServer } from './proxy-server.js';
 import { createTrafficFilter } from './traffic-filter.js';
@@ -10,6 +11,8 @@ export interface RecorderOptions {
   config: Readonly<Config>;
   /** Log lines (startup, warnings); nothing is logged per request. @default no logging */
   log?: (line: string) => void;
+  /** Environment for REPLAYGUARD_REDACTION_KEY. @default process.env */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RecorderStats {
@@ -47,10 +50,12 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   }
   const upstreamOrigin = new URL(upstream).origin === 'null' ? upstream : upstream.replace(/\/$/, '');
   const dbFile = resolveLocation(config.db);
+  const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db), create: true });
   const writer = new CaptureWriter({
     location: dbFile,
     session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
     redact: config.redact,
+    redactionKey: new Uint8Array(redactionKey),
     routeTemplates: [...config.routes.templates],
     maxDecodedBytes: config.compare.maxDecodedBytes,
     maxQueueBytes: config.record.queue.maxBytes,

@@ -8,6 +8,8 @@ export interface WriterInit {
   location: string;
   session: { name: string; upstream: string; startedAt: number };
   redact: RedactConfig;
+  /** HMAC key for placeholders (from the environment or the key file, never from the database). */
+  redactionKey: Uint8Array;
   routeTemplates: string[];
   maxDecodedBytes: number;
 }

@@ -4,8 +4,8 @@ import { createRouteTemplater } from '../routes/route-template.js';
 import { openRecordingStore } from '../store/open-store.js';
 import type { RecordingStore } from '../store/store.js';
 import type { NewExchange } from '../types.js';
+import { createRedactor } from '../redact/redactor.js';
 import { unpackBatch, type PackedBatch } from './capture-batch.js';
-import { createRedactor } from './redact.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
 /**
@@ -31,7 +31,8 @@ try {
   process.exit(1);
 }
 
-const redactor = createRedactor(init.redact, init.maxDecodedBytes);
+// One redactor for the session: a secret redacted once is recognised wherever it appears later.
+const redactor = createRedactor({ config: init.redact, key: Buffer.from(init.redactionKey), maxDecodedBytes: init.maxDecodedBytes });
 const templater = createRouteTemplater(init.routeTemplates);
 /** Drops not yet added to the session's counter (the store failed when they happened). */
 let uncounted = 0;

@@ -6,6 +6,7 @@ import type { Exchange } from '../types/exchange.js';
 import type { RouteLatency } from '../types/run.js';
 import { createTargetClient, type TargetClient } from './http-client.js';
 import { LatencyTracker, trackLatency } from './latency.js';
+import { createRedactor } from '../redact/redactor.js';
 import { createRequestBuilder } from './request-builder.js';
 import { finalResults, learnNoise, persistResults, type Learned, type ResultEvent } from './result-stages.js';
 import { replayExchanges } from './replay-stage.js';
@@ -29,6 +30,10 @@ export interface ReplayEngineOptions {
   results: ResultsStore;
   /** Header overrides, env already expanded (see resolveHeaderOverrides). */
   headers: Readonly<Record<string, string>>;
+  /** Secrets supplied with --secret, env expanded, by normalized key name (see normalizeKey). */
+  secrets: ReadonlyMap<string, string>;
+  /** Key for the placeholders of what results store (see redaction-key.ts). */
+  redactionKey: Buffer;
   /** Told once per distinct warning. */
   warn: (message: string) => void;
 }
@@ -63,16 +68,10 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
     // (`etag`, `server`), so such headers would differ from the recording and never between the
     // repeats, and an identical build would fail on headers nobody asked to compare.
     const comparer = createComparer(learning && baseline && config.noise.headers ? { ...config.compare, headers: [...config.compare.headers, '*'] } : config.compare);
-    const buildRequest = createRequestBuilder({
-      headers: options.headers,
-      redactedMarker: config.redact.marker,
-      onRedacted: (name) =>
-        warn(
-          name === 'query string'
-            ? 'some recorded URLs carry query parameters redacted at record time; they are sent as recorded (the marker), so the target may answer differently'
-            : `header "${name}" was redacted at record time and is not sent; pass --header '${name}: …' (or replay.headers) with a fresh credential`,
-        ),
-    });
+    const buildRequest = createRequestBuilder({ headers: options.headers });
+    const redactor = createRedactor({ config: config.redact, key: options.redactionKey, maxDecodedBytes: config.compare.maxDecodedBytes });
+    // Header overrides are credentials more often than not: none of their values is stored in clear.
+    for (const value of Object.values(options.headers)) redactor.remember(value);
 
     const replayed = replayExchanges(options.exchanges, {
       target,
@@ -86,6 +85,13 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
       repeat: config.replay.repeat,
       storeCap: config.replay.maxBodyBytes,
       stateful: config.replay.stateful,
+      identities: config.replay.identities,
+      redactor,
+      secrets: options.secrets,
+      onMissingSecrets: (names) =>
+        warn(
+          `${names.map((n) => `"${n}"`).join(', ')} ${names.length === 1 ? 'was' : 'were'} redacted at record time and ${names.length === 1 ? 'is' : 'are'} needed to replay some exchanges, but no earlier response supplied ${names.length === 1 ? 'it' : 'them'}: pass ${names.filter((n) => n !== 'path' && n !== 'body').map((n) => `--secret '${n}=…'`).join(' ') || '--secret NAME=VALUE'} (or --header for a credential header); those exchanges are not sent and count as errors`,
+        ),
       total: options.total,
       unreachableAfter: config.replay.unreachableAfter,
       warn,

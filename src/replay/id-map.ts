@@ -2,6 +2,7 @@ import { classifyBody, decodeBody, formatOf } from '../compare/index.js';
 import { hasJsonContentType, headerValue } from '../compare/header-values.js';
 import type { ComparableResponse } from '../compare/index.js';
 import type { HeaderPairs } from '../types.js';
+import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
 import type { OutgoingRequest } from './http-client.js';
 
 /**
@@ -17,10 +18,16 @@ import type { OutgoingRequest } from './http-client.js';
  */
 
 /**
- * Only a resource's own identity is learned (`id`, `uuid`, tokens), never references such as
- * `userId`: a candidate that returned the wrong user would otherwise have that mistake mapped away.
+ * Which ids are identities (mapped) and which are references (never mapped, unless configured):
+ * - the `id`, `_id`, `uuid` or `guid` of the response's top-level object, or of each element of a
+ *   top-level array;
+ * - the last path segment of a `Location` header;
+ * - values at the `replay.identities` pointer patterns (`/data/id`, `/items/*\/sku`).
+ * A nested `category.id`, `tags[].id` or a reference such as `userId` is someone else's identity: a
+ * candidate that linked the wrong category would otherwise have that mistake mapped away. Tokens are
+ * secrets, followed through their placeholders (placeholder-map.ts), not here.
  */
-const ID_KEY = /^(id|_id|uuid|guid|token|access_token|accessToken|refresh_token|refreshToken)$/;
+const ID_KEY = /^(id|_id|uuid|guid)$/;
 const MAX_BODY = 1024 * 1024;
 const MAX_ENTRIES = 10_000;
 
@@ -30,14 +37,17 @@ const MAX_ENTRIES = 10_000;
  */
 const MIN_ID_LENGTH = 6;
 
-function idLike(key: string, value: unknown): value is string | number {
-  if (!ID_KEY.test(key)) return false;
+function idLike(value: unknown): value is string | number {
   if (typeof value === 'number') return Number.isSafeInteger(value) && String(value).length >= MIN_ID_LENGTH;
   if (typeof value !== 'string' || value.length < MIN_ID_LENGTH || value.length > 512) return false;
   return formatOf(value) === 'jwt' || /^[\w.~-]+$/.test(value);
 }
 
-function parseJson(headers: HeaderPairs, body: ComparableResponse['body']): { value: unknown } | null {
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function parseJsonBody(headers: HeaderPairs, body: ComparableResponse['body']): { value: unknown } | null {
   if (!body.bytes || body.bytes.length === 0 || body.bytes.length > MAX_BODY || body.truncated) return null;
   const decoded = decodeBody(headers, body, MAX_BODY);
   if (decoded.partial) return null;
@@ -74,37 +84,78 @@ function substitute(value: unknown, map: ReadonlyMap<string, string>): { value: 
   return { value, changed: false };
 }
 
+/** One recorded → candidate replacement, as shown in results and the report. */
+export interface IdMapping {
+  from: string;
+  to: string;
+  /** Where the recorded id was found when it was learned, e.g. `POST /things → /id`, `Location`. */
+  learnedAt: string;
+}
+
 export class IdMap {
   /** recorded → candidate */
   private readonly forward = new Map<string, string>();
   /** candidate → recorded */
   private readonly backward = new Map<string, string>();
+  private readonly origin = new Map<string, string>();
+  private readonly identities: PointerPattern[];
+
+  /** @param identities extra pointer patterns whose values are identities (`replay.identities`) */
+  constructor(identities: readonly string[] = []) {
+    this.identities = identities.map(compilePointerPattern);
+  }
 
   get size(): number {
     return this.forward.size;
   }
 
-  /** Learn from a state-changing exchange: ids that differ at the same place in both responses. */
-  learn(recorded: ComparableResponse, candidate: ComparableResponse): void {
+  /** Learn from a state-changing exchange: identities that differ at the same place in both responses. */
+  learn(recorded: ComparableResponse, candidate: ComparableResponse, label = ''): void {
     if (recorded.status >= 400 || candidate.status >= 400) return;
-    const a = parseJson(recorded.headers, recorded.body);
-    const b = parseJson(candidate.headers, candidate.body);
-    if (!a || !b) return;
-    this.walk(a.value, b.value, '');
     const loc = [headerValue(recorded.headers, 'location'), headerValue(candidate.headers, 'location')];
-    if (loc[0] && loc[1]) this.walk(loc[0].split('/'), loc[1].split('/'), 'id');
+    if (loc[0] && loc[1]) {
+      const a = loc[0].split('?')[0]!.split('/').pop();
+      const b = loc[1].split('?')[0]!.split('/').pop();
+      this.pair(a, b, `${label} Location`.trim());
+    }
+    const a = parseJsonBody(recorded.headers, recorded.body);
+    const b = parseJsonBody(candidate.headers, candidate.body);
+    if (!a || !b) return;
+    const roots = Array.isArray(a.value) && Array.isArray(b.value) ? a.value.map((v, i) => [v, (b.value as unknown[])[i], `/${i}`] as const) : [[a.value, b.value, ''] as const];
+    for (const [x, y, at] of roots) {
+      if (!isObject(x) || !isObject(y)) continue;
+      for (const key of Object.keys(x)) if (ID_KEY.test(key) && key in y) this.pair(x[key], y[key], `${label} ${at}/${key}`.trim());
+    }
+    if (this.identities.length > 0) this.walk(a.value, b.value, '', label);
   }
 
-  private walk(a: unknown, b: unknown, key: string): void {
-    if (this.forward.size >= MAX_ENTRIES) return;
+  private pair(a: unknown, b: unknown, learnedAt: string): void {
+    if (this.forward.size >= MAX_ENTRIES || a === b || !idLike(a) || !idLike(b) || typeof a !== typeof b) return;
+    this.forward.set(String(a), String(b));
+    this.backward.set(String(b), String(a));
+    this.origin.set(String(a), learnedAt);
+  }
+
+  /** Configured identities anywhere in the document. */
+  private walk(a: unknown, b: unknown, pointer: string, label: string): void {
     if (Array.isArray(a) && Array.isArray(b)) {
-      for (let i = 0; i < Math.min(a.length, b.length); i++) this.walk(a[i], b[i], key);
-    } else if (a && b && typeof a === 'object' && typeof b === 'object') {
-      for (const k of Object.keys(a)) if (k in b) this.walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], k);
-    } else if (a !== b && idLike(key, a) && idLike(key, b) && typeof a === typeof b) {
-      this.forward.set(String(a), String(b));
-      this.backward.set(String(b), String(a));
+      for (let i = 0; i < Math.min(a.length, b.length); i++) this.walk(a[i], b[i], `${pointer}/${i}`, label);
+    } else if (isObject(a) && isObject(b)) {
+      for (const k of Object.keys(a)) if (k in b) this.walk(a[k], b[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, label);
+    } else if (this.identities.some((p) => p.matches(pointer))) {
+      this.pair(a, b, `${label} ${pointer}`.trim());
     }
+  }
+
+  /** The mappings a rewritten request used, for the result. */
+  mappingsIn(original: OutgoingRequest, rewritten: OutgoingRequest): IdMapping[] {
+    if (original === rewritten) return [];
+    const before = `${original.path}\n${original.body?.toString('utf8') ?? ''}`;
+    const out: IdMapping[] = [];
+    for (const [from, to] of this.forward) {
+      if (before.includes(from) || before.includes(encodeURIComponent(from))) out.push({ from, to, learnedAt: this.origin.get(from) ?? '' });
+    }
+    return out;
   }
 
   /** The request with recorded ids replaced by the candidate's, in the path, the query and a JSON body. */
@@ -152,7 +203,7 @@ export class IdMap {
       const mapped = loc.split('/').map((p) => this.backward.get(p) ?? p).join('/');
       if (mapped !== loc) headers = headers.map(([k, v]) => (k.toLowerCase() === 'location' ? [k, mapped] : [k, v]));
     }
-    const parsed = parseJson(response.headers, response.body);
+    const parsed = parseJsonBody(response.headers, response.body);
     if (!parsed) return headers === response.headers ? response : { ...response, headers };
     const r = substitute(parsed.value, this.backward);
     if (!r.changed) return headers === response.headers ? response : { ...response, headers };

@@ -1,24 +1,15 @@
 import { PassThrough } from 'node:stream';
-import type { Comparer } from '../compare/index.js';
 import { ReplayguardError, reasonOf } from '../errors.js';
 import type { Exchange, ExchangeFailure } from '../types/exchange.js';
-import type { OutgoingRequest, TargetClient } from './http-client.js';
-import { createExchangeReplayer, type Replayed } from './replay-exchange.js';
+import { createExchangeReplayer, type ExchangeReplayerOptions, type Replayed } from './replay-exchange.js';
 import { isMutating, schedule } from './scheduler.js';
 
-export interface ReplayStageOptions {
+export interface ReplayStageOptions extends ExchangeReplayerOptions {
   /** The candidate's URL as given (for messages). */
   target: string;
-  candidate: TargetClient;
-  baseline: TargetClient | null;
-  comparer: Comparer;
-  buildRequest: (exchange: Exchange) => OutgoingRequest;
   runId: number;
   concurrency: number;
   rate?: number;
-  repeat: number;
-  storeCap: number;
-  stateful: boolean;
   /** Exchanges in the session, for the unreachable-target check. */
   total: number;
   /** Give up when the first this-many attempts all failed to connect. */

@@ -9,19 +9,18 @@ const DROPPED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'host', 'co
 export interface RequestBuilderOptions {
   /** Header overrides from --header / replay.headers, already env-expanded. */
   headers: Readonly<Record<string, string>>;
-  /** The marker redaction wrote in place of secrets. */
-  redactedMarker: string;
-  /** Called once per header name that was redacted at record time and is not overridden. */
-  onRedacted: (headerName: string) => void;
 }
 
-/** `replay.headers` with `${VAR}` expanded from `env`; an unset variable is a configuration error. */
-export function resolveHeaderOverrides(headers: Readonly<Record<string, string>>, env: Record<string, string | undefined>): Record<string, string> {
+/**
+ * `replay.headers` (or `replay.secrets`) with `${VAR}` expanded from `env`; an unset variable is a
+ * configuration error.
+ */
+export function resolveHeaderOverrides(headers: Readonly<Record<string, string>>, env: Record<string, string | undefined>, section: 'headers' | 'secrets' = 'headers'): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     const { value, missing } = expandEnv(v, env);
     if (missing.length) {
-      throw new ReplayguardError('RG_ERR_CONFIG_INVALID', { details: `replay.headers.${k} references unset environment variable ${missing.map((m) => '${' + m + '}').join(', ')}`, source: 'the environment' });
+      throw new ReplayguardError('RG_ERR_CONFIG_INVALID', { details: `replay.${section}.${k} references unset environment variable ${missing.map((m) => '${' + m + '}').join(', ')}`, source: 'the environment' });
     }
     out[k] = value;
   }
@@ -41,25 +40,17 @@ export function expandEnv(value: string, env: Record<string, string | undefined>
 
 /**
  * Turn a recorded request into the one sent to a target: hop-by-hop headers and Host dropped (the
- * client sets Host to the target), overrides applied, and redacted credentials never sent as if they
- * were real ones: they are dropped, and the caller warns once per header.
+ * client sets Host to the target), overrides applied. Placeholders of redacted secrets stay: the
+ * placeholder map puts live values in their place, or the exchange is not sent at all.
  */
 export function createRequestBuilder(options: RequestBuilderOptions): (exchange: Exchange) => OutgoingRequest {
   const overrides = Object.entries(options.headers).map(([k, v]) => [k.toLowerCase(), k, v] as const);
   const overridden = new Set(overrides.map(([lower]) => lower));
-  const encodedMarker = encodeURIComponent(options.redactedMarker);
   return (exchange) => {
-    const url = exchange.request.url;
-    const q = url.indexOf('?');
-    if (q !== -1 && (url.includes(encodedMarker, q) || url.includes(options.redactedMarker, q))) options.onRedacted('query string');
     const headers: HeaderPairs = [];
     for (const [name, value] of exchange.request.headers) {
       const lower = name.toLowerCase();
       if (DROPPED.has(lower) || overridden.has(lower)) continue;
-      if (value.includes(options.redactedMarker)) {
-        options.onRedacted(lower);
-        continue;
-      }
       headers.push([name, value]);
     }
     for (const [, name, value] of overrides) headers.push([name, value]);

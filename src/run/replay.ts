@@ -6,6 +6,8 @@ import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { replayEngine } from '../replay/engine.js';
 import { resolveHeaderOverrides } from '../replay/request-builder.js';
+import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
+import { normalizeKey } from '../redact/secret-rules.js';
 import { displayLocation, openRecordingStore, openResultsStore, resolveLocation, resultsLocation } from '../store/open-store.js';
 import type { ResultsStore } from '../store/store.js';
 import type { LearnedNoise, NoiseTests, RouteLatency, RunSummary, UnreproducedGroup } from '../types/run.js';
@@ -28,6 +30,8 @@ export interface ReplayOptions {
   /** Warnings (redacted credentials, …); once each. */
   warn?: (message: string) => void;
 }
+
+const supplied = (values: Record<string, string>): Record<string, string> => Object.fromEntries(Object.keys(values).map((k) => [k, '(supplied)']));
 
 export interface ReplayOutcome {
   exitCode: number;
@@ -60,7 +64,11 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   if (!target) {
     throw new ReplayguardError('RG_ERR_USAGE', { details: 'replay needs a target: pass --target http://candidate:3000 (or set replay.target in the config)', command: 'replay' });
   }
-  const headers = resolveHeaderOverrides(config.replay.headers, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const headers = resolveHeaderOverrides(config.replay.headers, env);
+  const secrets = new Map(Object.entries(resolveHeaderOverrides(config.replay.secrets, env, 'secrets')).map(([k, v]) => [normalizeKey(k), v]));
+  // Results are redacted as recordings are, with the recording's key when it can be read.
+  const { key: redactionKey } = loadRedactionKey({ env, keyFile: redactionKeyFile(config.db, cwd), create: false });
 
   const dbFile = resolveLocation(config.db, cwd);
   const recordings = await openRecordingStore(dbFile, { readonly: true });
@@ -86,7 +94,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       recordingsDb: displayLocation(dbFile),
       session: session.name,
       configFingerprint: options.configFingerprint ?? '',
-      config,
+      // Supplied secrets and header values (credentials, usually) are never stored, not even in the
+      // copy of the configuration.
+      config: { ...config, replay: { ...config.replay, headers: supplied(config.replay.headers), secrets: supplied(config.replay.secrets) } },
     });
 
     const wanted = options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html'];
@@ -102,7 +112,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     let unreproduced: UnreproducedGroup[] = [];
     let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
-    const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, warn });
+    const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, secrets, redactionKey, warn });
     for await (const event of events) {
       if (event.type === 'result') await driver.result(event.result);
       else if (event.type === 'provisional') driver.progress(event.result);

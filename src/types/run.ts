@@ -12,6 +12,27 @@ export interface ObservedResponse {
   timing: { ttfbMs: number; totalMs: number };
 }
 
+/** The request as actually sent to the candidate (secrets redacted), when it differs from the recorded one. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  /** The body as UTF-8 text, present only when it differs from the recorded body (capped). */
+  body?: string;
+}
+
+/** A recorded value replaced on the way to the candidate (stateful replay). */
+export interface AppliedMapping {
+  /** `id`: an identity the candidate created; `secret`: a placeholder given a live value. */
+  kind: 'id' | 'secret';
+  /** The recorded value (a placeholder for secrets). */
+  from: string;
+  /** What was sent instead (for secrets, the placeholder of the live value). */
+  to: string;
+  /** Where it was learned (`POST /things /id`) or where the secret came from (`password, from --secret`). */
+  source: string;
+}
+
 export interface ReplayResult {
   runId: number;
   exchangeId: number;
@@ -29,6 +50,10 @@ export interface ReplayResult {
   /** Transport failure or timeout when the verdict is `error`; reason when `skipped`. */
   error: ExchangeFailure | null;
   skippedReason?: string;
+  /** The request actually sent, when stateful replay or overrides changed it. */
+  sent?: SentRequest;
+  /** Recorded values replaced in the request sent (ids and secrets). */
+  mappings?: AppliedMapping[];
 }
 
 export interface VerdictCounts {

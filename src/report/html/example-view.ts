@@ -1,5 +1,5 @@
 import { diffLines } from 'diff';
-import type { Difference, HeaderPairs, ObservedResponse, RecordedResponse, ReplayResult, Verdict } from '../../types.js';
+import type { AppliedMapping, Difference, HeaderPairs, ObservedResponse, RecordedResponse, ReplayResult, Verdict } from '../../types.js';
 import { describeDifference, formatValue } from '../format.js';
 import { bodyView, bodyViewWeight, type BodyView, type BodyViewOptions } from './body-view.js';
 
@@ -30,6 +30,10 @@ export interface ExampleView {
   route: string;
   verdict: Verdict;
   request: { headers: HeaderPairs; body: BodyView };
+  /** The request actually sent to the candidate, when stateful replay or overrides changed it (secrets as placeholders). */
+  sent: { url: string; headers: HeaderPairs; body: string | null } | null;
+  /** Recorded values replaced on the way (ids, secrets), with where each was learned. */
+  mappings: AppliedMapping[];
   recorded: SideView | null;
   candidate: SideView | null;
   baseline: SideView | null;
@@ -86,6 +90,8 @@ export function exampleView(r: ReplayResult, opts: BodyViewOptions = {}): { view
     route: r.route,
     verdict: r.verdict,
     request: { headers: capHeaders(r.request.headers), body: bodyView(r.request.body, r.request.headers, opts) },
+    sent: r.sent ? { url: r.sent.url, headers: capHeaders(r.sent.headers), body: r.sent.body === undefined ? null : r.sent.body.slice(0, HEADER_CHARS) } : null,
+    mappings: (r.mappings ?? []).slice(0, MAX_DIFFS),
     recorded,
     candidate,
     baseline,

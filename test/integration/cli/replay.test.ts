@@ -84,7 +84,7 @@ describe('replayguard replay (CLI)', () => {
     expect(typo.err).toContain('concurency');
   });
 
-  it("--header 'Authorization: Bearer ${TOKEN}' reaches the target; a redacted credential is never sent and warns", async () => {
+  it("--header 'Authorization: Bearer ${TOKEN}' reaches the target; a request needing a redacted credential is never sent, warns and fails", async () => {
     const staging = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
@@ -99,26 +99,25 @@ describe('replayguard replay (CLI)', () => {
       res.end('{"ok":true}');
     });
     const noFlag = await replayCli(dbFile, plain.url);
-    expect(noFlag.code, noFlag.err).toBe(0);
-    for (const seen of plain.seen) {
-      expect(seen.headers.authorization).toBeUndefined();
-      expect(seen.headers['x-api-key']).toBeUndefined();
-      expect(JSON.stringify(seen.rawHeaders)).not.toContain('REDACTED');
-      expect(seen.headers.host).toBe(`127.0.0.1:${plain.port}`);
-    }
-    expect(plain.seen[0]!.headers['x-trace']).toBe('keep-me');
-    // One warning per header name, not per request.
-    expect(noFlag.err.match(/warning: header "authorization"/g)).toHaveLength(1);
-    expect(noFlag.err).toMatch(/warning: header "x-api-key"/);
+    expect(noFlag.code, noFlag.err).toBe(1);
+    expect(plain.seen).toEqual([]);
+    // One warning per set of missing names, not per request.
+    expect(noFlag.err.match(/warning: "authorization", "x-api-key" were redacted at record time/g)).toHaveLength(1);
+    expect(noFlag.err.match(/warning: "authorization" was redacted at record time/g)).toHaveLength(1);
 
-    const fresh = await startServer((_req, res) => {
+    const fresh = await startServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
+      void req;
     });
-    const withFlag = await replayCli(dbFile, fresh.url, ['--header', 'Authorization: Bearer ${TOKEN}'], { TOKEN: 'fresh-token' });
+    const withFlag = await replayCli(dbFile, fresh.url, ['--header', 'Authorization: Bearer ${TOKEN}', '--secret', 'x-api-key=${KEY}'], { TOKEN: 'fresh-token', KEY: 'fresh-key' });
     expect(withFlag.code, withFlag.err).toBe(0);
     expect(fresh.seen.map((s) => s.headers.authorization)).toEqual(['Bearer fresh-token', 'Bearer fresh-token']);
-    expect(withFlag.err).not.toMatch(/header "authorization"/);
+    expect(fresh.seen[0]!.headers['x-api-key']).toBe('fresh-key');
+    expect(fresh.seen[0]!.headers['x-trace']).toBe('keep-me');
+    expect(JSON.stringify(fresh.seen.map((s) => s.rawHeaders))).not.toContain('REDACTED');
+    expect(fresh.seen[0]!.headers.host).toBe(`127.0.0.1:${fresh.port}`);
+    expect(withFlag.err).not.toMatch(/redacted at record time/);
 
     const unset = await replayCli(dbFile, fresh.url, ['--header', 'Authorization: Bearer ${MISSING_TOKEN}']);
     expect(unset.code).toBe(2);

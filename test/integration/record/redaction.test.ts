@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { placeholderOf } from '../../../src/redact/placeholder.js';
 import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
 
@@ -37,7 +38,15 @@ function expectNoSecrets(dbFile: string, when: string): void {
     expect(bytes.includes(Buffer.from(secret)), `${when}: ${name} (${secret}) found in ${files.join(', ')}`).toBe(false);
   }
   for (const canary of CANARIES) expect(bytes.includes(Buffer.from(canary)), `${when}: ${canary} should be on disk`).toBe(true);
-  expect(bytes.includes(Buffer.from('[REDACTED]')), when).toBe(true);
+  expect(bytes.includes(Buffer.from('[REDACTED:')), when).toBe(true);
+}
+
+/** Placeholders as the recorder made them: with the key file it created beside the database. */
+function placeholders(dbFile: string): (value: string) => string {
+  const keyFile = `${dbFile}.redaction-key`;
+  expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+  const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'utf8');
+  return (value) => placeholderOf(key, value);
 }
 
 describe('redaction before anything touches disk', () => {
@@ -102,25 +111,87 @@ describe('redaction before anything touches disk', () => {
     await rec.close();
     expectNoSecrets(rec.dbFile, 'after close');
 
+    const P = placeholders(rec.dbFile);
     const [l, g, t] = await readExchanges(rec.dbFile);
     const header = (pairs: Array<[string, string]>, name: string): string[] => pairs.filter(([k]) => k.toLowerCase() === name).map(([, v]) => v);
-    for (const name of ['authorization', 'cookie', 'x-api-key', 'proxy-authorization', 'x-internal-token']) {
-      expect(header(l!.request.headers, name), name).toEqual(['[REDACTED]']);
-    }
+    expect(header(l!.request.headers, 'authorization')).toEqual([`Bearer ${P(SECRETS.authorization)}`]);
+    expect(header(l!.request.headers, 'cookie')).toEqual([`sid=${P(SECRETS.cookie)}`]);
+    expect(header(l!.request.headers, 'x-api-key')).toEqual([P(SECRETS.apiKey)]);
+    expect(header(l!.request.headers, 'proxy-authorization')).toEqual([`Basic ${P(SECRETS.proxyAuth)}`]);
+    expect(header(l!.request.headers, 'x-internal-token')).toEqual([P(SECRETS.extraHeader)]);
     expect(header(l!.request.headers, 'x-visible')).toEqual(['CANARY-HEADER-c0ffee']);
-    expect(header(l!.response!.headers, 'set-cookie')).toEqual(['[REDACTED]', '[REDACTED]']);
-    expect(l!.request.url).toBe('/login?access_token=%5BREDACTED%5D&q=CANARY-QUERY-c0ffee');
-    expect(JSON.parse(l!.request.body.bytes!.toString())).toEqual({ user: 'CANARY-REQBODY-c0ffee', password: '[REDACTED]' });
-    expect(JSON.parse(l!.response!.body.bytes!.toString())).toEqual({ user: { name: 'CANARY-RESBODY-c0ffee', token: '[REDACTED]' } });
+    expect(header(l!.response!.headers, 'set-cookie')).toEqual([`session=${P(SECRETS.setCookie)}; HttpOnly`, `theme=${P('dark')}`]);
+    expect(l!.request.url).toBe(`/login?access_token=${P(SECRETS.query)}&q=CANARY-QUERY-c0ffee`);
+    expect(JSON.parse(l!.request.body.bytes!.toString())).toEqual({ user: 'CANARY-REQBODY-c0ffee', password: P(SECRETS.requestJson) });
+    expect(JSON.parse(l!.response!.body.bytes!.toString())).toEqual({ user: { name: 'CANARY-RESBODY-c0ffee', token: P(SECRETS.responseJson) } });
 
     // The gzip body is still stored as gzip (as on the wire), of the redacted JSON.
     expect(g!.response!.headers).toContainEqual(['content-encoding', 'gzip']);
-    expect(JSON.parse(gunzipSync(g!.response!.body.bytes!).toString())).toEqual({ data: [{ token: '[REDACTED]', id: 1 }], keep: 'visible' });
+    expect(JSON.parse(gunzipSync(g!.response!.body.bytes!).toString())).toEqual({ data: [{ token: P(SECRETS.gzipJson), id: 1 }], keep: 'visible' });
 
-    // The truncated body could not be parsed; the secret was blanked textually, the flags kept.
+    // The truncated body could not be parsed; it was scanned key by key, the flags kept.
     expect(t!.response!.body.truncated).toBe(true);
     expect(t!.response!.body.size).toBe(Buffer.byteLength(truncatedBody));
-    expect(t!.response!.body.bytes!.toString()).toMatch(/^\{"note":"CANARY-TRUNC-c0ffee","password":"\[REDACTED\]","pad":"z+$/);
+    expect(t!.response!.body.bytes!.toString()).toMatch(/^\{"note":"CANARY-TRUNC-c0ffee","password":"\[REDACTED:[0-9a-f]{8}\]","pad":"z+$/);
+  });
+
+  it('redacts the default keys in bodies and follows a redacted value everywhere it appears later, closing the known gaps', async () => {
+    const GAPS = {
+      password: 'GAP-PASSWORD-c3d4e5',
+      token: 'npm_GAPTOKEN+f6a7b8/c9',
+      formSecret: 'GAP-FORM-d1e2f3',
+      beyondCap: 'GAP-BEYONDCAP-a9b8c7',
+      bom: 'GAP-BOM-f1f2f3',
+      bracketQuery: 'GAP-BRACKET-e4e5e6',
+      escapedKey: 'GAP-ESCAPED-b1b2b3',
+    };
+    // Incompressible padding keeps the secret past the decoding cap of 64 KiB, yet the gzip under 1 MiB.
+    const pad = Array.from({ length: 20_000 }, (_, i) => ((i * 2654435761) >>> 0).toString(36)).join('');
+    const bigGzip = gzipSync(JSON.stringify({ pad, password: GAPS.beyondCap }));
+    const up = await startServer((req, res) => {
+      const path = req.url!.split('?')[0]!;
+      if (path === '/-/v1/login') {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, token: GAPS.token }));
+      } else if (path === '/big') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(bigGzip);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`you asked for ${path} CANARY-GAPS-c0ffee`);
+      }
+    });
+    const rec = await startTestRecorder(up.url, { record: { maxBodyBytes: 200_000 }, compare: { maxDecodedBytes: 64 * 1024 } });
+    const send = async (method: string, p: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<void> => {
+      const r = await request(rec.url + p, { method: method as 'GET', headers, body });
+      await r.body.dump();
+    };
+    await send('POST', '/-/v1/login', { 'content-type': 'application/json' }, JSON.stringify({ name: 'ada', password: GAPS.password }));
+    await send('GET', '/-/whoami', { authorization: `Bearer ${GAPS.token}` });
+    await send('DELETE', `/-/user/token/${encodeURIComponent(GAPS.token)}`, { authorization: `Bearer ${GAPS.token}` });
+    await send('POST', '/form', { 'content-type': 'application/x-www-form-urlencoded' }, `user=ada&client_secret=${GAPS.formSecret}`);
+    await send('GET', '/big', { 'accept-encoding': 'gzip' });
+    await send('POST', '/bom', {}, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ password: GAPS.bom }))]));
+    await send('GET', `/q?api_key[]=${GAPS.bracketQuery}&x=1`);
+    await send('POST', '/escaped', { 'content-type': 'application/json' }, `{"pass\\u0077ord":"${GAPS.escapedKey}","pad":"${'z'.repeat(210_000)}"}`);
+    await rec.close();
+
+    const { files, bytes } = databaseBytes(rec.dbFile);
+    for (const [name, secret] of Object.entries(GAPS)) {
+      for (const spelling of new Set([secret, encodeURIComponent(secret)])) {
+        expect(bytes.includes(Buffer.from(spelling)), `${name} (${spelling}) found in ${files.join(', ')}`).toBe(false);
+      }
+    }
+    expect(bytes.includes(Buffer.from('CANARY-GAPS-c0ffee'))).toBe(true);
+    const P = placeholders(rec.dbFile);
+    const byPath = new Map((await readExchanges(rec.dbFile)).map((e) => [e.request.url.split('?')[0]!, e]));
+    expect(byPath.get('/-/whoami')!.request.headers).toContainEqual(['authorization', `Bearer ${P(GAPS.token)}`]);
+    expect([...byPath.keys()]).toContain(`/-/user/token/${P(GAPS.token)}`);
+    expect(byPath.get('/form')!.request.body.bytes!.toString()).toBe(`user=ada&client_secret=${P(GAPS.formSecret)}`);
+    // Decoded past the cap, the body could not be fully checked: withheld, flagged, its size kept.
+    expect(byPath.get('/big')!.response!.body).toEqual({ bytes: null, size: bigGzip.length, truncated: true });
+    expect(byPath.get('/q')!.request.url).toBe(`/q?api_key[]=${P(GAPS.bracketQuery)}&x=1`);
+    expect(byPath.get('/escaped')!.request.body.truncated).toBe(true);
   });
 
   it('stores header values as sent when redaction defaults are off (the check above is not vacuous)', async () => {

@@ -45,7 +45,7 @@ describe('resolveConfig', () => {
     });
     expect(config.record.upstream).toBeUndefined();
     expect(config.record.session).toBeUndefined();
-    expect(config.redact).toEqual({ headers: [], query: [], json: [], marker: '[REDACTED]', defaults: true });
+    expect(config.redact).toEqual({ headers: [], keys: [], query: [], json: [], defaults: true });
     expect(config.routes.templates).toEqual([]);
     expect(config.replay).toMatchObject({ session: 'latest', concurrency: 8, timeout: 10_000, failOn: ['regression', 'error', 'unreproduced>5%'] });
     expect(config.compare.headers).toEqual(['content-type', 'location']);

@@ -14,6 +14,7 @@ function writerFor(dbFile: string, warnings: string[] = [], routeTemplates: stri
     location: dbFile,
     session: { name: 's', upstream: 'http://u', startedAt: 1 },
     redact: config.redact,
+    redactionKey: new Uint8Array(Buffer.from('unit-test-redaction-key')),
     routeTemplates,
     maxDecodedBytes: 1024 * 1024,
     maxQueueBytes: 1024 * 1024,

@@ -84,6 +84,17 @@ export function exchangeView(ex: ExampleView): HTMLDivElement {
       headerTable(ex.request.headers, null),
       bodyElement(ex.request.body, {}, null, 0),
     ),
+    // Stateful replay: what was actually sent, and which recorded values were replaced (secrets as placeholders).
+    ex.mappings.length
+      ? h(
+          'ul',
+          { class: 'diffs mappings' },
+          ex.mappings.map((m) => h('li', null, h('span', { class: 'muted' }, `sent with ${m.kind} `), m.from, ' \u2192 ', m.to, h('span', { class: 'why' }, `  \u2014 ${m.source}`))),
+        )
+      : null,
+    ex.sent
+      ? h('details', { class: 'side' }, h('summary', null, `request as sent: ${ex.sent.url}`), headerTable(ex.sent.headers, null), ex.sent.body === null ? null : h('pre', null, ex.sent.body))
+      : null,
     h(
       'div',
       { class: 'sides' },
