@@ -8,7 +8,10 @@ export interface CliIo {
   cwd: string;
   isTTY: boolean;
   stdout: NodeJS.WritableStream;
+  /** Calls `handler` on every delivery of `signal` (a second one must be seen, to force the stop). */
   onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  /** Ends the process now, without waiting for the event loop (a forced stop). */
+  exit(code: number): void;
 }
 
 export function processIo(): CliIo {
@@ -19,7 +22,8 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
     stdout: process.stdout,
-    onSignal: (s, h) => process.once(s, h),
+    onSignal: (s, h) => process.on(s, h),
+    exit: (code) => process.exit(code),
   };
 }
 

@@ -55,7 +55,7 @@ describe('SIGTERM under load', () => {
     // The client still holds its keep-alive connections open: they must not keep the proxy alive.
     expect(exit, rec.stderr()).toEqual({ code: 0, signal: null });
     await agent.close();
-    expect(rec.stderr()).toMatch(/SIGTERM: finishing in-flight requests and flushing/);
+    expect(rec.stderr()).toMatch(/SIGTERM: finishing in-flight requests \(up to 10000 ms\) and flushing/);
 
     const stored = await readExchanges(db, 'burst');
     const storedUrls = new Set(stored.map((e) => e.request.url));
