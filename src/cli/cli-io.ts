@@ -15,6 +15,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `replayguard ls | head`: once the reader is gone, output is dropped instead of crashing on EPIPE;
+  // the command still finishes and exits with its own code.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),

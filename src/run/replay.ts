@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ReplayguardError, reasonOf } from '../errors.js';
+import { ReplayguardError } from '../errors.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { replayEngine } from '../replay/engine.js';
@@ -10,6 +9,7 @@ import { displayLocation, openRecordingStore, openResultsStore, resolveLocation,
 import type { ResultsStore } from '../store/store.js';
 import type { LearnedNoise, RouteLatency, RunSummary } from '../types/run.js';
 import { evaluateFailOn } from './fail-policy.js';
+import { prepareOutDir } from './out-dir.js';
 
 export interface ReplayOptions {
   config: Readonly<Config>;
@@ -72,11 +72,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const total = await recordings.countExchanges(session.id);
     if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: displayLocation(dbFile) });
 
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (e) {
-      throw new ReplayguardError('RG_ERR_OUT_DIR', { dir: outDir, reason: reasonOf(e) }, { cause: e });
-    }
+    prepareOutDir(outDir);
     results = await openResultsStore(resultsLocation(outDir));
     const startedAt = Date.now();
     const run = await results.createRun({
