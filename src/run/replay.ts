@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ReplayguardError } from '../errors.js';
+import { isReplayguardError, ReplayguardError } from '../errors.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { replayEngine } from '../replay/engine.js';
@@ -63,7 +63,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const headers = resolveHeaderOverrides(config.replay.headers, options.env ?? process.env);
 
   const dbFile = resolveLocation(config.db, cwd);
-  const recordings = await openRecordingStore(dbFile, { readonly: true });
+  const recordings = await openRecordingStore(dbFile, { readonly: true, verify: true });
   const outDir = path.resolve(cwd, config.replay.out);
   let results: ResultsStore | null = null;
   try {
@@ -97,18 +97,30 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     let learnedNoise: LearnedNoise[] = [];
     let latency: RouteLatency[] = [];
     const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, warn });
-    for await (const event of events) {
-      if (event.type === 'result') await driver.result(event.result);
-      else if (event.type === 'provisional') driver.progress(event.result);
-      else ({ learnedNoise, latency } = event);
+    // Recordings that turn out damaged part-way: what was replayed up to there is finished, stored and
+    // reported like any run (exit 2, saying why), then the catalogue error goes up.
+    let damaged: ReplayguardError | null = null;
+    try {
+      for await (const event of events) {
+        if (event.type === 'result') await driver.result(event.result);
+        else if (event.type === 'provisional') driver.progress(event.result);
+        else ({ learnedNoise, latency } = event);
+      }
+    } catch (e) {
+      if (!isReplayguardError(e) || e.code !== 'RG_ERR_DB_CORRUPT') throw e;
+      damaged = e;
     }
 
     const endedAt = Date.now();
     const slow = latency.filter((l) => l.flagged).length;
-    const { exitCode, reason } = evaluateFailOn(config.replay.failOn, driver.counts(), slow);
+    const counts = driver.counts();
+    const { exitCode, reason } = damaged
+      ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` }
+      : evaluateFailOn(config.replay.failOn, counts, slow);
     const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
     await results.finishRun(summary);
     await driver.end(summary);
+    if (damaged) throw damaged;
     return { exitCode, exitReason: reason, summary, outDir, resultsDb: results.location, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {
     await results?.close();
