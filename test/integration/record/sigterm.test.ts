@@ -6,7 +6,8 @@ import { readExchanges } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 
-describe('SIGTERM under load', () => {
+// Each test starts the CLI from source (tsx), which can take most of a minute on a loaded machine.
+describe('SIGTERM under load', { timeout: 120_000 }, () => {
   it('finishes in-flight requests, stores every exchange a client got an answer for, and exits 0', async () => {
     const up = await startServer((req, res) => {
       setTimeout(() => {
