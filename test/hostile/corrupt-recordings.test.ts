@@ -1,8 +1,9 @@
 import { copyFileSync, closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteResultsStore } from '../../src/store/sqlite-results-store.js';
-import { recordSession, runCliCaptured } from '../helpers/replay.js';
+import { findRun } from '../../src/store/find-run.js';
+import { openResultsStore } from '../../src/store/open-store.js';
+import { readResults, recordSession, runCliCaptured } from '../helpers/replay.js';
 import { startServer } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -64,15 +65,15 @@ describe('hostile: a recordings file damaged mid-way (issue 12 item 8)', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`RG_ERR_DB_CORRUPT: database ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt: decoding exchange seq 60`));
     expect(r.err).not.toMatch(/this is a bug|unexpected error/);
-    const results = new SqliteResultsStore(path.join(out, 'results.db'), { readonly: true });
+    const store = await openResultsStore(path.join(out, 'results.db'), { readonly: true });
     try {
-      const { run } = results.findRun('latest');
+      const { run } = await findRun(store, 'latest');
       expect(run.endedAt).not.toBeNull();
       expect(run.exitCode).toBe(2);
-      expect([...results.iterate(run.id)].map((x) => x.verdict)).toEqual(Array(59).fill('pass'));
     } finally {
-      results.close();
+      await store.close();
     }
+    expect((await readResults(path.join(out, 'results.db'))).map((x) => x.verdict)).toEqual(Array(59).fill('pass'));
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { exitCode: number; exitReason: string; counts: { total: number } };
     expect(summary.counts.total).toBe(59);
     expect(summary.exitReason).toMatch(/^stopped after 59 exchanges: database .* is corrupt/);
