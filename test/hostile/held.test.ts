@@ -82,7 +82,9 @@ describe('hostile: kill -9 under load', { timeout: 180_000 }, () => {
 
 describe('hostile: slowloris', () => {
   it('300 connections trickling headers do not stop a normal request from being answered', async () => {
-    const up = await startServer((_req, res) => res.end('served'));
+    const up = await startServer((_req, res) => {
+      res.end('served');
+    });
     const rec = await startTestRecorder(up.url);
     const port = new URL(rec.url).port;
     await Promise.all(
