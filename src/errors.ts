@@ -111,6 +111,21 @@ export const catalogue = {
     hint: 'make the folder writable (the recorder creates the file, mode 0600), fix or delete the file, or set {env} to a key of at least 16 characters',
     exit: 2,
   },
+  RG_ERR_DB_EMPTY: {
+    message: '{file} is an empty file, not a recordings database yet',
+    hint: 'record into it first (`replayguard record --db {file} --upstream URL`), or point --db at a file written by `replayguard record`',
+    exit: 2,
+  },
+  RG_ERR_DB_CORRUPT: {
+    message: 'database {file} is corrupt: {reason}',
+    hint: "check it with `sqlite3 {file} 'PRAGMA integrity_check'`; restore the file from a copy or record the session again (whatever was replayed before the damage is in the reports)",
+    exit: 2,
+  },
+  RG_ERR_REPORT_WRITE: {
+    message: 'cannot write the {reporter} report {file}: {reason}',
+    hint: 'make {dir} writable (and remove what is in the way of the file), then regenerate the reports from results.db with `replayguard report --out {dir}`',
+    exit: 2,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 function fill(template: string, params: Record<string, unknown>): string {

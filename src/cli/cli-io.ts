@@ -8,10 +8,18 @@ export interface CliIo {
   cwd: string;
   isTTY: boolean;
   stdout: NodeJS.WritableStream;
+  /** Calls `handler` on every delivery of `signal` (a second one must be seen, to force the stop). */
   onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  /** Ends the process now, without waiting for the event loop (a forced stop). */
+  exit(code: number): void;
 }
 
 export function processIo(): CliIo {
+  // `replayguard ls | head`: once the reader is gone, output is dropped instead of crashing on EPIPE;
+  // the command still finishes and exits with its own code.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -19,7 +27,8 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
     stdout: process.stdout,
-    onSignal: (s, h) => process.once(s, h),
+    onSignal: (s, h) => process.on(s, h),
+    exit: (code) => process.exit(code),
   };
 }
 

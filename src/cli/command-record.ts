@@ -4,6 +4,9 @@ import { startRecorder } from '../record/recorder.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 
+/** How long flushing may take once the grace period has cut what was in flight. */
+const FLUSH_ALLOWANCE_MS = 10_000;
+
 interface RecordFlags {
   upstream?: string;
   port?: number;
@@ -50,9 +53,19 @@ export function registerRecord(program: Command, io: CliIo): void {
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string): void => {
-          if (stopping) return;
+          if (stopping) {
+            const s = recorder.stats();
+            io.err(`replayguard record: second ${signal}: exiting now; ${s.queued} captures not yet stored are lost`);
+            io.exit(2);
+            return;
+          }
           stopping = true;
-          io.err(`replayguard record: ${signal}: finishing in-flight requests and flushing…`);
+          io.err(`replayguard record: ${signal}: finishing in-flight requests (up to ${config.record.shutdownGrace} ms) and flushing…`);
+          // In-flight requests are cut at the grace; this only fires if storing what was captured hangs.
+          setTimeout(() => {
+            io.err(`replayguard record: storage did not finish within ${FLUSH_ALLOWANCE_MS} ms of the grace period; exiting`);
+            io.exit(2);
+          }, config.record.shutdownGrace + FLUSH_ALLOWANCE_MS).unref();
           void recorder.close().then(() => {
             const s = recorder.stats();
             io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped`);

@@ -90,6 +90,9 @@ export const compareSchema = z
 
 export type CompareConfig = z.output<typeof compareSchema>;
 
+/** An include/exclude pattern: an empty one would match nothing (and the glob compiler refuses it). */
+const trafficPattern = z.string().regex(/\S/, 'expected a pattern such as "GET /api/**" or "/health", not an empty string');
+
 const recordSchema = z
   .object({
     upstream: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://staging:8080' }).optional().describe('where the proxy forwards every request'),
@@ -97,8 +100,8 @@ const recordSchema = z
     port: z.number().int().min(0).max(65535).default(8080).describe('port the proxy listens on (0 picks a free one)'),
     session: z.string().min(1).max(200).optional().describe('session name (default: rec-<date>-<time>)'),
     sample: z.number().min(0).max(1).default(1).describe('fraction of traffic recorded (all of it is forwarded)'),
-    include: z.array(z.string()).default([]).describe('record only requests matching one of these patterns: "GET /api/**" or "/api/**"'),
-    exclude: z.array(z.string()).default([]).describe('never record requests matching these patterns'),
+    include: z.array(trafficPattern).default([]).describe('record only requests matching one of these patterns: "GET /api/**" or "/api/**"'),
+    exclude: z.array(trafficPattern).default([]).describe('never record requests matching these patterns'),
     maxBodyBytes: z.number().int().nonnegative().default(1024 * 1024).describe('bodies beyond this many bytes are stored truncated and flagged (clients still get everything)'),
     upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout, e.g. "30s" (default 30 s); clients then get 504'),
     shutdownGrace: duration.default(10_000).describe('on SIGINT/SIGTERM, how long in-flight requests (and endless streams such as SSE) may take before their connections are closed, e.g. "10s" (default 10 s)'),

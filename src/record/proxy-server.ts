@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import httpProxy from '@fastify/http-proxy';
+import { Pool } from 'undici';
 import type { RecordConfig } from '../config/schema.js';
 import type { Capture, ExchangeFailure, HeaderPairs } from '../types.js';
 import { BodyTap } from '../http/body-tap.js';
@@ -100,24 +101,43 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     return { ...deps.stats(), memoryMB: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) } };
   });
 
-  // Shutdown must not wait on keep-alive clients: once closing, every response ends its connection,
-  // and connections that fall idle are closed as they do (closeIdleConnections never touches one
-  // with a request in flight), so `close()` resolves once the in-flight requests are answered.
-  // A stream that never ends (server-sent events) would hold shutdown forever: past the grace period
-  // every remaining connection is closed (captures of what was answered are flushed all the same).
+  // Upstream requests go through a pool of our own, so shutdown can end the ones still waiting
+  // (reply-from never destroys a pool it was given, nor, by default, one it made).
+  const pool = new Pool(upstreamUrl.origin, {
+    connections: 256,
+    pipelining: 1,
+    headersTimeout: record.upstreamTimeout,
+    bodyTimeout: Math.max(record.upstreamTimeout, 300_000),
+    keepAliveTimeout: 4_000,
+  });
+
+  // Shutdown has one deadline for everything. Once closing, every response ends its connection, and
+  // connections that fall idle are closed as they do (closeIdleConnections never touches one with a
+  // request in flight), so `close()` resolves once the in-flight requests are answered. At
+  // record.shutdownGrace whatever is left (a request still waiting on the upstream, a stream that
+  // never ends) is cut: upstream requests are aborted, client connections closed, and those
+  // captures are recorded as aborted. `close()` resolves only once every capture is handed over.
   let closing = false;
+  let cut = false;
   let reaper: NodeJS.Timeout | null = null;
   let deadline: NodeJS.Timeout | null = null;
+  let inFlight = 0;
+  let settled: (() => void) | null = null;
   app.addHook('preClose', (done) => {
     closing = true;
     reaper = setInterval(() => app.server.closeIdleConnections(), 50);
-    deadline = setTimeout(() => app.server.closeAllConnections(), record.shutdownGrace);
+    deadline = setTimeout(() => {
+      cut = true;
+      void pool.destroy();
+      app.server.closeAllConnections();
+    }, record.shutdownGrace);
     done();
   });
-  app.addHook('onClose', (_instance, done) => {
+  app.addHook('onClose', async () => {
+    if (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
     if (reaper) clearInterval(reaper);
     if (deadline) clearTimeout(deadline);
-    done();
+    await pool.destroy();
   });
 
   /**
@@ -163,6 +183,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       failure: null,
     };
     request.rgCapture = state;
+    inFlight++;
     // The response's 'close' fires once it is complete *or* destroyed mid-body (upstream reset, client
     // gone); fastify's onResponse hook skips the latter, and those exchanges must be recorded too.
     reply.raw.once('close', () => completeCapture(request, reply));
@@ -175,7 +196,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
       state.ttfbMs = now() - state.t0;
       state.status = res.statusCode;
       state.resHeaders = pairsFromObject(res.headers);
-      if (isEndlessStream(res.headers)) request.rgCapture = null;
+      if (isEndlessStream(res.headers)) settleCapture(request);
       else {
         state.resTap = new BodyTap(
           record.maxBodyBytes,
@@ -195,7 +216,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   }
 
   function onUpstreamError(reply: FastifyReply, { error }: { error: Error }): void {
-    const { failure, status } = failureOf(error);
+    const { failure, status } = cut ? { failure: cutAtShutdown(), status: 502 as const } : failureOf(error);
     const state = reply.request.rgCapture;
     if (state) state.failure = failure;
     if (reply.sent) return;
@@ -212,15 +233,25 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     return { error: 'upstream unavailable', ...base, reason: failure.message, hint: `check that ${upstream} is running and reachable from the proxy` };
   }
 
+  function cutAtShutdown(): ExchangeFailure {
+    return { kind: 'aborted', code: 'ECONNABORTED', message: `cut at shutdown: not complete within record.shutdownGrace (${record.shutdownGrace} ms) of the stop signal` };
+  }
+
+  /** Ends a capture's life: shutdown waits for every capture started to be settled. */
+  function settleCapture(request: FastifyRequest): void {
+    request.rgCapture = null;
+    if (--inFlight === 0 && settled) settled();
+  }
+
   /** Hands the finished capture over, once. */
   function completeCapture(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.rgCapture;
     if (state) {
-      request.rgCapture = null;
+      settleCapture(request);
       const totalMs = now() - state.t0;
       let failure = state.failure;
-      if (!failure && state.status !== null && !reply.raw.writableFinished) {
-        failure = { kind: 'aborted', code: 'ECONNABORTED', message: 'the response did not complete (client or upstream closed the connection)' };
+      if (!reply.raw.writableFinished && (cut || (!failure && state.status !== null))) {
+        failure = cut ? cutAtShutdown() : { kind: 'aborted', code: 'ECONNABORTED', message: 'the response did not complete (client or upstream closed the connection)' };
       }
       const upstreamAnswered = state.status !== null;
       deps.capture({
@@ -245,13 +276,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     upstream,
     http2: false,
     websocket: true,
-    undici: {
-      connections: 256,
-      pipelining: 1,
-      headersTimeout: record.upstreamTimeout,
-      bodyTimeout: Math.max(record.upstreamTimeout, 300_000),
-      keepAliveTimeout: 4_000,
-    },
+    undici: pool as never,
     // Preserve what the client sent as far as HTTP allows. Changed on the way, as a reverse proxy
     // does: Host becomes the upstream's (unless record.preserveHost), and X-Forwarded-For/-Host/-Proto
     // get the client's address, Host and scheme appended, so an upstream that builds absolute URLs

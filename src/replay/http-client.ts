@@ -39,14 +39,17 @@ export function createTargetClient(origin: string, options: { connections: numbe
     origin,
     async send(req) {
       const t0 = performance.now();
-      // undici's headersTimeout and bodyTimeout bound the wait (for the head, and for each pause in
-      // the body) without a timer object per request.
+      // One deadline for the whole response, head and body: undici's headersTimeout and bodyTimeout
+      // only bound each pause, so a target dribbling a byte every 500 ms would hold a 1 s timeout
+      // forever (and hang CI).
+      const deadline = AbortSignal.timeout(options.timeoutMs);
       try {
         const res = await pool.request({
           method: req.method as 'GET',
           path: req.path,
           headers: req.headers.flat(),
           body: req.body ?? undefined,
+          signal: deadline,
         });
         const ttfbMs = performance.now() - t0;
         const tap = new BodyTap(options.maxBodyBytes);
@@ -54,6 +57,7 @@ export function createTargetClient(origin: string, options: { connections: numbe
         const totalMs = performance.now() - t0;
         return { ok: true, response: { status: res.statusCode, headers: pairsFromObject(res.headers), body: tap.result(), timing: { ttfbMs, totalMs } } };
       } catch (err) {
+        if (deadline.aborted) return { ok: false, failure: { kind: 'timeout', code: 'ETIMEDOUT', message: `no complete response within ${options.timeoutMs} ms` } };
         return { ok: false, failure: failureOf(err, options.timeoutMs) };
       }
     },

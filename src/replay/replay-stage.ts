@@ -39,6 +39,7 @@ export async function* replayExchanges(exchanges: AsyncIterable<Exchange>, optio
   let attempts = 0;
   let connectFailures = 0;
   let unreachable: ExchangeFailure | null = null;
+  let sourceError: unknown = null;
   const unreachableAfter = Math.min(options.unreachableAfter, options.total);
 
   const scheduled = schedule(
@@ -67,7 +68,11 @@ export async function* replayExchanges(exchanges: AsyncIterable<Exchange>, optio
     },
   ).then(
     () => void pipe.end(),
-    (err: unknown) => void pipe.destroy(err instanceof Error ? err : new Error(String(err))),
+    (err: unknown) => {
+      // The source failed part-way (a damaged recordings file): what was replayed drains first.
+      sourceError = err;
+      pipe.end();
+    },
   );
 
   try {
@@ -77,6 +82,7 @@ export async function* replayExchanges(exchanges: AsyncIterable<Exchange>, optio
     pipe.destroy();
     await scheduled;
   }
+  if (sourceError) throw sourceError;
   if (unreachable) {
     const failure = unreachable as ExchangeFailure;
     throw new ReplayguardError('RG_ERR_TARGET_UNREACHABLE', { url: options.target, count: attempts, reason: `${failure.code}: ${failure.message}` });

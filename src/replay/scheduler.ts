@@ -22,22 +22,26 @@ export async function schedule<T>(items: AsyncIterable<T>, options: ScheduleOpti
   const inflight = new Set<Promise<void>>();
   const interval = options.rate ? 1000 / options.rate : 0;
   let nextStart = performance.now();
-  for await (const item of items) {
-    if (options.shouldStop?.()) break;
-    const barrier = options.isBarrier(item);
-    if (barrier) await Promise.all(inflight);
-    while (inflight.size >= options.concurrency) await Promise.race(inflight);
-    if (options.shouldStop?.()) break;
-    if (interval) {
-      const wait = nextStart - performance.now();
-      if (wait > 0) await sleep(wait);
-      nextStart = Math.max(nextStart, performance.now() - interval) + interval;
+  // If the source fails part-way, what was started still finishes before the error goes up.
+  try {
+    for await (const item of items) {
+      if (options.shouldStop?.()) break;
+      const barrier = options.isBarrier(item);
+      if (barrier) await Promise.all(inflight);
+      while (inflight.size >= options.concurrency) await Promise.race(inflight);
+      if (options.shouldStop?.()) break;
+      if (interval) {
+        const wait = nextStart - performance.now();
+        if (wait > 0) await sleep(wait);
+        nextStart = Math.max(nextStart, performance.now() - interval) + interval;
+      }
+      const p: Promise<void> = run(item).finally(() => inflight.delete(p));
+      inflight.add(p);
+      if (barrier) await p;
     }
-    const p: Promise<void> = run(item).finally(() => inflight.delete(p));
-    inflight.add(p);
-    if (barrier) await p;
+  } finally {
+    await Promise.all(inflight);
   }
-  await Promise.all(inflight);
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

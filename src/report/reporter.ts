@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { ReplayResult, RunInfo, RunSummary } from '../types.js';
-import { ReplayguardError } from '../errors.js';
+import { ReplayguardError, reasonOf } from '../errors.js';
 import { createConsoleReporter } from './console-reporter.js';
 import { createHtmlReporter } from './html-reporter.js';
 import { createJsonReporter } from './json-reporter.js';
@@ -66,6 +66,25 @@ export function createReporters(names: string[], ctx: ReporterContext): Reporter
         command: 'replay',
       });
     }
-    return factory(ctx, unique);
+    return withWriteErrors(factory(ctx, unique), ctx.outDir);
   });
+}
+
+/**
+ * A reporter that cannot write its file (a read-only folder, a directory in the way, a full disk)
+ * fails with a catalogue error naming the file; anything else it throws is left alone (a bug).
+ */
+function withWriteErrors(reporter: Reporter, outDir: string): Reporter {
+  const wrap = <A extends unknown[]>(hook: ((...args: A) => void | Promise<void>) | undefined): ((...args: A) => Promise<void>) | undefined =>
+    hook &&
+    (async (...args: A) => {
+      try {
+        await hook.apply(reporter, args);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (typeof err.code !== 'string' || !err.syscall) throw e;
+        throw new ReplayguardError('RG_ERR_REPORT_WRITE', { reporter: reporter.name, file: err.path ?? outDir, dir: outDir, reason: reasonOf(e) }, { cause: e });
+      }
+    });
+  return { ...reporter, onRunStart: wrap(reporter.onRunStart), onResult: wrap(reporter.onResult), onRunEnd: wrap(reporter.onRunEnd) };
 }

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ReplayguardError, reasonOf } from '../errors.js';
+import { isReplayguardError, ReplayguardError } from '../errors.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { replayEngine } from '../replay/engine.js';
@@ -12,6 +11,7 @@ import { displayLocation, openRecordingStore, openResultsStore, resolveLocation,
 import type { ResultsStore } from '../store/store.js';
 import type { LearnedNoise, NoiseTests, RouteLatency, RunSummary, UnreproducedGroup } from '../types/run.js';
 import { evaluateFailOn } from './fail-policy.js';
+import { prepareOutDir } from './out-dir.js';
 
 export interface ReplayOptions {
   config: Readonly<Config>;
@@ -71,7 +71,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const { key: redactionKey } = loadRedactionKey({ env, keyFile: redactionKeyFile(config.db, cwd), create: false });
 
   const dbFile = resolveLocation(config.db, cwd);
-  const recordings = await openRecordingStore(dbFile, { readonly: true });
+  const recordings = await openRecordingStore(dbFile, { readonly: true, verify: true });
   const outDir = path.resolve(cwd, config.replay.out);
   let results: ResultsStore | null = null;
   try {
@@ -80,11 +80,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const total = await recordings.countExchanges(session.id);
     if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: displayLocation(dbFile) });
 
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (e) {
-      throw new ReplayguardError('RG_ERR_OUT_DIR', { dir: outDir, reason: reasonOf(e) }, { cause: e });
-    }
+    prepareOutDir(outDir);
     results = await openResultsStore(resultsLocation(outDir));
     const startedAt = Date.now();
     const run = await results.createRun({
@@ -113,18 +109,30 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
     const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, secrets, redactionKey, warn });
-    for await (const event of events) {
-      if (event.type === 'result') await driver.result(event.result);
-      else if (event.type === 'provisional') driver.progress(event.result);
-      else ({ learnedNoise, unreproduced, noiseTests, latency } = event);
+    // Recordings that turn out damaged part-way: what was replayed up to there is finished, stored and
+    // reported like any run (exit 2, saying why), then the catalogue error goes up.
+    let damaged: ReplayguardError | null = null;
+    try {
+      for await (const event of events) {
+        if (event.type === 'result') await driver.result(event.result);
+        else if (event.type === 'provisional') driver.progress(event.result);
+        else ({ learnedNoise, unreproduced, noiseTests, latency } = event);
+      }
+    } catch (e) {
+      if (!isReplayguardError(e) || e.code !== 'RG_ERR_DB_CORRUPT') throw e;
+      damaged = e;
     }
 
     const endedAt = Date.now();
     const slow = latency.filter((l) => l.flagged).length;
-    const { exitCode, reason } = evaluateFailOn(config.replay.failOn, driver.counts(), slow);
+    const counts = driver.counts();
+    const { exitCode, reason } = damaged
+      ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` }
+      : evaluateFailOn(config.replay.failOn, counts, slow);
     const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
     await results.finishRun(summary);
     await driver.end(summary);
+    if (damaged) throw damaged;
     return { exitCode, exitReason: reason, summary, outDir, resultsDb: results.location, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {
     await results?.close();

@@ -31,6 +31,9 @@ export function migrate(db: SqliteDatabase, migrations: Migration[], meta: { fil
     }
   }
   if (current === latest) return;
+  // A 0-byte file (or an SQLite file with nothing in it) is not an old replayguard database: there is
+  // nothing to migrate, and read-only there is nothing to read.
+  if (db.readonly && current === 0) throw new ReplayguardError('RG_ERR_DB_EMPTY', { file: meta.file });
   if (db.readonly) {
     throw new ReplayguardError('RG_ERR_DB_OPEN', {
       file: meta.file,

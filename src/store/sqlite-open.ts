@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ReplayguardError, reasonOf } from '../errors.js';
+import { corruptionError, isCorruption } from './sqlite-corruption.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -58,6 +59,7 @@ export function openSqlite(file: string, options: OpenOptions = {}): SqliteDatab
     if (/not a database|file is encrypted/i.test(reason)) {
       throw new ReplayguardError('RG_ERR_DB_NOT_REPLAYGUARD', { file: abs, reason }, { cause: e });
     }
+    if (isCorruption(e)) throw corruptionError(abs, reason, e);
     throw new ReplayguardError('RG_ERR_DB_OPEN', { file: abs, reason }, { cause: e });
   }
   return db;

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
+import { reasonOf } from '../errors.js';
 import type { Exchange, ExchangeFailure, HeaderPairs, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { migrate, type Migration } from './migrations.js';
+import { corruptionError, isCorruption, quickCheck } from './sqlite-corruption.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 import type { RecordingStore, StoreOpenOptions } from './store.js';
 
@@ -163,7 +165,10 @@ export class SqliteRecordingStore implements RecordingStore {
     this.db = openSqlite(this.location, {
       readonly: options.readonly ?? false,
       mustExist: options.mustExist ?? false,
-      prepare: (db) => migrate(db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID }),
+      prepare: (db) => {
+        if (options.verify) quickCheck(db, this.location);
+        migrate(db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID });
+      },
     });
   }
 
@@ -253,10 +258,20 @@ export class SqliteRecordingStore implements RecordingStore {
     const batch = options.batchSize ?? 256;
     let after = options.afterSeq ?? 0;
     for (;;) {
-      const rows = page.all(sessionId, after, batch) as ExchangeRow[];
-      for (const r of rows) yield toExchange(r);
+      const rows = this.readOrDamaged(() => page.all(sessionId, after, batch) as ExchangeRow[], `reading the exchanges after seq ${after}`);
+      for (const r of rows) yield this.readOrDamaged(() => toExchange(r), `decoding exchange seq ${r.seq}`);
       if (rows.length < batch) return;
       after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  /** Rows SQLite cannot read, or that no replayguard wrote (JSON that does not parse), are damage. */
+  private readOrDamaged<T>(read: () => T, what: string): T {
+    try {
+      return read();
+    } catch (e) {
+      if (isCorruption(e) || e instanceof SyntaxError) throw corruptionError(this.location, `${what}: ${reasonOf(e)}`, e);
+      throw e;
     }
   }
 

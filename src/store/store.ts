@@ -15,6 +15,8 @@ export interface StoreOpenOptions {
   readonly?: boolean;
   /** Refuse to create the store when it does not exist yet (migrate). @default false */
   mustExist?: boolean;
+  /** Check the stored data's integrity at open and refuse damage (replay; SQLite: `PRAGMA quick_check`). @default false */
+  verify?: boolean;
 }
 
 /** Where recordings live. */

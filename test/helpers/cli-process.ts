@@ -27,7 +27,7 @@ export async function spawnRecorder(args: string[]): Promise<RecorderProcess> {
   child.stdout!.resume();
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`recorder did not start within 20 s:\n${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`recorder did not start within 60 s:\n${err}`)), 60_000);
     const check = (): void => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {

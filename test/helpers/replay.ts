@@ -148,6 +148,9 @@ export async function runCliCaptured(argv: string[], options: { cwd: string; env
     isTTY: false,
     stdout,
     onSignal: () => {},
+    exit: (c) => {
+      throw new Error(`unexpected exit(${c})`);
+    },
   };
   const code = await runCli(argv, io);
   return { code, out: out + stdout.text(), err };

@@ -30,6 +30,9 @@ function captureIo(cwd: string, env: Record<string, string | undefined> = {}): C
     isTTY: false,
     stdout: process.stdout,
     onSignal: (s, h) => handlers.set(s, [...(handlers.get(s) ?? []), h]),
+    exit: (c) => {
+      throw new Error(`unexpected exit(${c})`);
+    },
     signal: (s) => {
       for (const h of handlers.get(s) ?? []) h();
     },

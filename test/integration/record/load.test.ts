@@ -24,6 +24,9 @@ function captureIo(cwd: string): CliIo & { stdout_: string[]; stderr_: string[] 
     isTTY: false,
     stdout: process.stdout,
     onSignal: () => {},
+    exit: (c) => {
+      throw new Error(`unexpected exit(${c})`);
+    },
     stdout_: out,
     stderr_: err,
   };

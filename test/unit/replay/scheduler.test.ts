@@ -68,6 +68,21 @@ describe('schedule', () => {
     starts.forEach((t, i) => expect(t - starts[0]!).toBeGreaterThanOrEqual(Math.max(0, i - 1) * 20 - 2));
   });
 
+  it('a source that fails part-way: the 4 items started finish before the error goes up', async () => {
+    async function* failing(): AsyncIterable<Item> {
+      yield* reads(4);
+      throw new Error('disk said no');
+    }
+    const ended: number[] = [];
+    await expect(
+      schedule(failing(), { concurrency: 8, isBarrier: () => false }, async (i) => {
+        await sleep(20);
+        ended.push(i.id);
+      }),
+    ).rejects.toThrow('disk said no');
+    expect(ended.sort()).toEqual([0, 1, 2, 3]);
+  });
+
   it('shouldStop stops starting new items; in-flight ones finish', async () => {
     let started = 0;
     const log: string[] = [];
