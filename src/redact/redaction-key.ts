@@ -27,7 +27,9 @@ function readKeyFile(file: string): Buffer {
   // Someone widened it (a checkout, a copy): tighten it again rather than leave it readable.
   if ((mode & 0o077) !== 0) chmodSync(file, 0o600);
   const text = readFileSync(file, 'utf8').trim();
-  if (text.length < 16) throw new Error(`the key file holds ${text.length} characters; it needs at least 16`);
+  if (text.length < 16) {
+    throw new ReplayguardError('RG_ERR_REDACTION_KEY', { file, reason: `the key file holds ${text.length} characters; it needs at least 16`, env: REDACTION_KEY_ENV });
+  }
   return Buffer.from(text, 'utf8');
 }
 
@@ -43,6 +45,7 @@ export function loadRedactionKey(options: { env: Record<string, string | undefin
   try {
     return { key: readKeyFile(file), source: 'file', file };
   } catch (e) {
+    if (e instanceof ReplayguardError) throw e;
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     if (!missing) throw new ReplayguardError('RG_ERR_REDACTION_KEY', { file, reason: reasonOf(e), env: REDACTION_KEY_ENV }, { cause: e });
   }

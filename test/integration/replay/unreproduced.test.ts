@@ -46,12 +46,14 @@ const SCRIPT: ScriptedRequest[] = Array.from({ length: 11 }, (_, i): ScriptedReq
 ]).flat();
 
 describe('unreproduced: the target and the baseline agree, the recording does not (issue 11)', { timeout: 120_000 }, () => {
-  it('credentials missing at replay: exit 1, verdict unreproduced, cause named in every reporter', async () => {
+  // The recorded Authorization is redacted (a placeholder is never sent), so the replay supplies a
+  // credential of its own that both targets reject: an expired token, as a stale CI secret would be.
+  it('credentials that no longer work at replay: exit 1, verdict unreproduced, cause named in every reporter', async () => {
     const staging = await itemsApi();
     const { dbFile } = await recordSession(staging.url, SCRIPT);
     await staging.close();
     const baseline = await itemsApi();
-    const run = await replayRecorded(dbFile, (await itemsApi()).url, { overrides: { replay: { baseline: baseline.url } } });
+    const run = await replayRecorded(dbFile, (await itemsApi()).url, { overrides: { replay: { baseline: baseline.url, headers: { authorization: 'Bearer expired-token' } } } });
 
     expect(run.outcome.exitCode).toBe(1);
     expect(run.outcome.exitReason, JSON.stringify(run.results.filter((r) => r.verdict !== 'unreproduced').map((r) => r.comparison))).toMatch(/22 unreproduced \(failOn unreproduced>5%\)/);
