@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { startRecorder } from '../record/recorder.js';
+import { resolveLocation } from '../store/open-store.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 import { clientTlsOptions, clientTlsOverrides, serverTlsOverride, type ClientTlsFlags } from './tls-flags.js';
@@ -56,8 +56,8 @@ export function registerRecord(program: Command, io: CliIo): void {
           upstreamTls: clientTlsOverrides(flags),
         },
       });
-      // Relative paths are relative to the CLI's working directory, as `ls` reads them.
-      const recorder = await startRecorder({ config: { ...config, db: path.resolve(io.cwd, config.db) }, cwd: io.cwd, log: (line) => io.err(line) });
+      // Relative paths are relative to the CLI's working directory, as `ls` reads them; URLs stay URLs.
+      const recorder = await startRecorder({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, env: io.env, cwd: io.cwd, log: (line) => io.err(line) });
       // SIGHUP: a renewed certificate is served to new connections; open ones keep working. A bad
       // file keeps the old certificate and says why.
       // Only with TLS: otherwise SIGHUP keeps its default (a closed terminal stops the recorder).

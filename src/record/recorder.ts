@@ -15,7 +15,7 @@ export interface RecorderOptions {
   log?: (line: string) => void;
   /** Environment for REPLAYGUARD_REDACTION_KEY. @default process.env */
   env?: Record<string, string | undefined>;
-  /** Base for relative certificate paths. @default process.cwd() */
+  /** Base for relative certificate paths, and where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
   cwd?: string;
 }
 
@@ -65,7 +65,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   const tls = tlsFiles ? loadServerTls(tlsFiles, cwd) : undefined;
   const upstreamTls = clientTlsOptions(config.record.upstreamTls, cwd);
   const dbFile = resolveLocation(config.db);
-  const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db), create: true });
+  const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db, options.cwd), create: true });
   const writer = new CaptureWriter({
     location: dbFile,
     session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
