@@ -81,11 +81,13 @@ export function registerRecord(program: Command, io: CliIo): void {
           stopping = true;
           io.err(`replayguard record: ${signal}: finishing in-flight requests (up to ${config.record.shutdownGrace} ms) and flushing…`);
           // In-flight requests are cut at the grace; this only fires if storing what was captured hangs.
-          setTimeout(() => {
+          const backstop = setTimeout(() => {
             io.err(`replayguard record: storage did not finish within ${FLUSH_ALLOWANCE_MS} ms of the grace period; exiting`);
             io.exit(2);
           }, config.record.shutdownGrace + FLUSH_ALLOWANCE_MS).unref();
           void recorder.close().then(() => {
+            // Cleared, not only unref'd: run in-process (tests, the API) it would fire after a clean stop.
+            clearTimeout(backstop);
             const s = recorder.stats();
             io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped`);
             resolve();
