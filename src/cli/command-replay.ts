@@ -21,6 +21,7 @@ interface ReplayFlags extends ClientTlsFlags {
   failOn?: string[];
   repeat?: number;
   reporter?: string[];
+  metricsFile?: string;
 }
 
 function durationArg(v: string): number {
@@ -48,7 +49,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
-    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect);
+    .option('--reporter <name>', 'console, json, junit, markdown, html, prometheus (repeatable) [default: all but prometheus]', collect)
+    .option('--metrics-file <file>', 'also write the run as Prometheus text (exchanges by verdict, duration) to this file');
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -65,6 +67,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           failOn: flags.failOn,
           repeat: flags.repeat,
           tls: clientTlsOverrides(flags),
+          metricsFile: flags.metricsFile,
         },
       });
       const outcome = await replay({

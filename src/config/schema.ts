@@ -172,6 +172,7 @@ const replaySchema = z
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
     identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
+    metricsFile: z.string().min(1).optional().describe('also write the run as Prometheus text (exchanges by verdict, duration, exit code) to this file, for node_exporter\'s textfile collector or a Pushgateway'),
     tls: clientTlsSchema.prefault({}).describe('TLS towards https targets and baselines: extra CAs, a client certificate, or no verification'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
   })

@@ -6,6 +6,7 @@ import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
 import type { Server as TlsServer } from 'node:tls';
 import { clientTlsOptions, loadServerTls } from '../http/tls.js';
 import { CaptureWriter } from './capture-writer.js';
+import { createRecorderMetrics, type RecorderMetrics } from './recorder-metrics.js';
 import { buildProxyServer } from './proxy-server.js';
 import { createTrafficFilter } from './traffic-filter.js';
 
@@ -34,6 +35,8 @@ export interface RunningRecorder {
   session: SessionInfo;
   dbFile: string;
   stats(): RecorderStats;
+  /** The recorder's Prometheus metrics (also served at `<adminPrefix>/metrics`). */
+  metrics: RecorderMetrics;
   /** Wait until every finished exchange so far is in the database. */
   drain(): Promise<void>;
   /**
@@ -66,6 +69,11 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   const upstreamTls = clientTlsOptions(config.record.upstreamTls, cwd);
   const dbFile = resolveLocation(config.db);
   const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db, options.cwd), create: true });
+  let captured = 0;
+  const metrics = createRecorderMetrics({
+    counts: () => ({ captured, ...writer.stats() }),
+    routeTemplates: config.routes.templates,
+  });
   const writer = new CaptureWriter({
     location: dbFile,
     session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
@@ -77,6 +85,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     flushMs: config.record.queue.flushMs,
     batchSize: config.record.queue.batchSize,
     onWarning: (m) => log(`replayguard: warning: ${m}`),
+    onBatch: (seconds) => metrics.observeBatch(seconds),
   });
   let session: SessionInfo;
   try {
@@ -85,7 +94,6 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     await writer.close().catch(() => {});
     throw e;
   }
-  let captured = 0;
   const stats = (): RecorderStats => {
     const s = writer.stats();
     return { session: session.name, captured, written: s.written, dropped: s.dropped, queued: s.queued };
@@ -101,6 +109,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     stats,
     tls,
     upstreamTls,
+    metrics,
   });
   let address: string;
   try {
@@ -122,6 +131,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     session,
     dbFile,
     stats,
+    metrics,
     drain: () => writer.drain(),
     reloadTls() {
       if (!tlsFiles) return;

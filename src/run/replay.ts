@@ -97,7 +97,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       config: { ...config, replay: { ...config.replay, headers: supplied(config.replay.headers), secrets: supplied(config.replay.secrets) } },
     });
 
-    const wanted = options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html'];
+    const wanted = [...(options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html']), ...(config.replay.metricsFile ? ['prometheus'] : [])];
     const named = createReporters(
       wanted.filter((r): r is string => typeof r === 'string'),
       { outDir, config, stdout: options.stdout ?? process.stdout, isTTY: options.isTTY ?? false, githubStepSummary: options.githubStepSummary ?? null },
