@@ -115,9 +115,10 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
       const resolved = candidateSecrets.resolve(withIds);
       if (!resolved.ok) {
         options.onMissingSecrets?.(resolved.missing, exchange);
-        // Never a silent pass: what cannot be reproduced fails the run like a transport error does.
+        // Never a silent pass: the replay cannot reproduce what was recorded without it (issue 11), so
+        // it counts under `failOn: unreproduced…`, with the cause kept on the result.
         const failure: ExchangeFailure = { kind: 'error', code: 'SECRET_MISSING', message: missingSecretsReason(resolved.missing) };
-        return { result: { ...base, ...none, verdict: 'error', error: failure }, noise: null, connectFailure: null };
+        return { result: { ...base, ...none, verdict: 'unreproduced', error: failure }, noise: null, connectFailure: null };
       }
       const request = resolved.request;
       const baselineResolved = baseline ? baselineSecrets.resolve(options.stateful ? baselineIds.rewriteRequest(built) : built) : null;

@@ -98,8 +98,18 @@ describe('secrets in a recorded login flow', () => {
     const without = await replayRecorded(dbFile, bare.url);
     expect(without.outcome.exitCode).toBe(1);
     expect(bare.used).toEqual([]);
-    expect(without.results.map((r) => r.verdict)).toEqual(['error', 'error', 'error', 'error']);
+    expect(without.results.map((r) => r.verdict)).toEqual(['unreproduced', 'unreproduced', 'unreproduced', 'unreproduced']);
     expect(without.results[0]!.error!.message).toContain('"password"');
+    // Every reporter leads with the cause: the secrets it needs and the flag that supplies them.
+    // The first secret missing (the password) leads: the token the login would have given is why the rest fail.
+    const groups = without.outcome.summary.unreproduced;
+    expect(groups.map((g) => [g.target, g.path, g.exchanges, g.harmless])).toEqual([
+      ['request', 'password', 1, false],
+      ['request', 'authorization', 2, false],
+      ['request', 'authorization, path', 1, false],
+    ]);
+    expect(groups[0]!.message).toBe(`not sent: 1 write needs a secret redacted at record time ("password") that no earlier response supplied: pass --secret 'password=…' (or replay.secrets)`);
+    expect(without.stdout).toContain(groups[0]!.message);
     expect(without.warnings.join('\n')).toMatch(/"password" was redacted at record time .*--secret 'password=…'/);
 
     // With --secret (from the environment): every step passes on the candidate's own token.
