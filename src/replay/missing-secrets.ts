@@ -13,6 +13,23 @@ export interface MissingSecretsTally {
   groups(): UnreproducedGroup[];
 }
 
+/** Names that are places, not keys: a redacted path segment or a body the replay cannot read by key. */
+const UNNAMED = new Set(['path', 'body']);
+
+/**
+ * `a secret redacted at record time ("password") that no earlier response supplied: pass --secret
+ * 'password=…' (or replay.secrets)`; for a value with no key name to supply it by (a path segment, a
+ * body that is not JSON or a form), what to do instead.
+ */
+export function missingSecretsCause(names: readonly string[]): string {
+  const list = names.map((n) => `"${n}"`).join(', ');
+  const flags = names.filter((n) => !UNNAMED.has(n)).map((n) => `--secret '${n}=…'`);
+  const fix = flags.length
+    ? `pass ${flags.join(' ')} (or replay.secrets)`
+    : `no --secret can name it (a redacted value in the request ${names.join(' and ')}): exclude the route, or re-record with a content-type that shows its key`;
+  return `${names.length === 1 ? 'a secret' : 'secrets'} redacted at record time (${list}) that no earlier response supplied: ${fix}`;
+}
+
 export function createMissingSecretsTally(): MissingSecretsTally {
   const byNames = new Map<string, { names: string[]; exchanges: number; writes: number; routes: Set<string> }>();
   return {
@@ -29,9 +46,7 @@ export function createMissingSecretsTally(): MissingSecretsTally {
       // In the order first met: a secret missing early (a login's password) is usually why later ones
       // (the token its response would have carried) are missing too, so the root cause leads.
       return [...byNames.values()].map((g) => {
-          const list = g.names.map((n) => `"${n}"`).join(', ');
-          const flags = g.names.filter((n) => n !== 'path' && n !== 'body').map((n) => `--secret '${n}=…'`);
-          const cause = `${g.names.length === 1 ? 'a secret' : 'secrets'} redacted at record time (${list}) that no earlier response supplied: pass ${flags.join(' ') || '--secret NAME=VALUE'} (or replay.secrets)`;
+          const cause = missingSecretsCause(g.names);
           const unit = g.writes === g.exchanges ? 'write' : g.writes === 0 ? 'read' : 'exchange';
           return {
             target: 'request' as const,

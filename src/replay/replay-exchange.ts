@@ -5,6 +5,7 @@ import type { Difference } from '../types/comparison.js';
 import type { Exchange, ExchangeFailure, StoredBody } from '../types/exchange.js';
 import type { AppliedMapping, ObservedResponse, ReplayResult, SentRequest } from '../types/run.js';
 import type { OutgoingRequest, SendOutcome, TargetClient } from './http-client.js';
+import { missingSecretsCause } from './missing-secrets.js';
 import { IdMap } from './id-map.js';
 import { PlaceholderMap, type SecretUse } from './placeholder-map.js';
 import { isMutating } from './scheduler.js';
@@ -71,9 +72,7 @@ function secretMappings(uses: readonly SecretUse[], redactor: Redactor): Applied
 }
 
 export function missingSecretsReason(names: readonly string[]): string {
-  const list = names.map((n) => `"${n}"`).join(', ');
-  const example = names.find((n) => n !== 'path' && n !== 'body') ?? 'name';
-  return `not sent: it needs ${names.length === 1 ? 'a secret' : 'secrets'} redacted at record time (${list}) that no earlier response supplied; pass --secret '${example}=…' (or replay.secrets)`;
+  return `not sent: it needs ${missingSecretsCause(names)}`;
 }
 
 /** Send, compare, and shape a ReplayResult; never throws for transport problems. */
