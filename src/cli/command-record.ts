@@ -68,7 +68,8 @@ export function registerRecord(program: Command, io: CliIo): void {
           }, config.record.shutdownGrace + FLUSH_ALLOWANCE_MS).unref();
           void recorder.close().then(() => {
             const s = recorder.stats();
-            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped`);
+            const why = s.dropped > 0 ? ' (not stored: the queue was full or storage was unreachable)' : '';
+            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped${why}`);
             resolve();
           });
         };
