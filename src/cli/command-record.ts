@@ -89,7 +89,8 @@ export function registerRecord(program: Command, io: CliIo): void {
             // Cleared, not only unref'd: run in-process (tests, the API) it would fire after a clean stop.
             clearTimeout(backstop);
             const s = recorder.stats();
-            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped`);
+            const why = s.dropped > 0 ? ' (not stored: the queue was full or storage was unreachable)' : '';
+            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped${why}`);
             resolve();
           });
         };

@@ -140,7 +140,9 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     close() {
       // app.close() stops accepting and waits for in-flight requests; their onResponse hooks
       // enqueue the last captures before the writer is flushed and closed.
-      closing ??= app.close().then(() => writer.close());
+      // Storage that is down gets the same grace as in-flight requests (at least a second after them).
+      const flushBy = Date.now() + config.record.shutdownGrace;
+      closing ??= app.close().then(() => writer.close(Date.now(), Math.max(flushBy, Date.now() + 1000)));
       return closing;
     },
   };

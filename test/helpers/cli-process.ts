@@ -19,8 +19,8 @@ export interface RecorderProcess {
 }
 
 /** The real `replayguard record` as a child process, from source through tsx; resolves once it logs its address. */
-export async function spawnRecorder(args: string[]): Promise<RecorderProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '' } });
+export async function spawnRecorder(args: string[], env: Record<string, string> = {}): Promise<RecorderProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '', ...env } });
   children.push(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
