@@ -22,6 +22,11 @@ interface RecordFlags extends ClientTlsFlags {
   maxBodyBytes?: number;
   tlsCert?: string;
   tlsKey?: string;
+  shadow?: string;
+  shadowBaseline?: string;
+  shadowSample?: number;
+  shadowMethods?: string[];
+  shadowOut?: string;
 }
 
 export function registerRecord(program: Command, io: CliIo): void {
@@ -39,7 +44,12 @@ export function registerRecord(program: Command, io: CliIo): void {
     .option('--exclude <pattern>', 'never record matching requests, e.g. /health (repeatable)', collect)
     .option('--max-body-bytes <n>', 'store at most this many bytes of each body [default: 1048576]', intArg('--max-body-bytes'))
     .option('--tls-cert <file>', 'listen with TLS, serving this PEM certificate (reloaded on SIGHUP)')
-    .option('--tls-key <file>', 'private key (PEM) of --tls-cert');
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option('--shadow <url>', 'mirror a sample of live requests to this candidate after each client has its answer, and compare')
+    .option('--shadow-baseline <url>', 'a second instance of the code the upstream runs: differences it shows too are noise')
+    .option('--shadow-sample <fraction>', 'fraction of recorded requests mirrored, 0..1 [default: 0.05]', fractionArg('--shadow-sample'))
+    .option('--shadow-methods <list>', 'methods mirrored, e.g. GET,HEAD [default: GET,HEAD]; mutating ones only when listed', (v: string) => v.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean))
+    .option('--shadow-out <dir>', 'folder of the rolling shadow run [default: shadow-out]');
   clientTlsOptions(command, 'an https upstream').action(async (flags: RecordFlags) => {
       const { config } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -54,6 +64,7 @@ export function registerRecord(program: Command, io: CliIo): void {
           maxBodyBytes: flags.maxBodyBytes,
           tls: serverTlsOverride(flags),
           upstreamTls: clientTlsOverrides(flags),
+          shadow: { target: flags.shadow, baseline: flags.shadowBaseline, sample: flags.shadowSample, methods: flags.shadowMethods, out: flags.shadowOut },
         },
       });
       // Relative paths are relative to the CLI's working directory, as `ls` reads them; URLs stay URLs.

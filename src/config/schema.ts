@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReplayguardError } from '../errors.js';
+import { SHADOW_OUT_DEFAULT } from '../shadow/shadow-out.js';
 
 /**
  * The configuration schema: one source of truth for validation, defaults, the JSON Schema editors
@@ -126,6 +127,22 @@ const recordSchema = z
       .optional()
       .describe('listen with TLS (https) instead of plain http'),
     upstreamTls: clientTlsSchema.prefault({}).describe('TLS towards an https upstream: extra CAs, a client certificate, or no verification'),
+    shadow: z
+      .object({
+        target: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://candidate:3000' }).optional().describe('mirror a sample of live requests to this candidate, after each client has its answer, and compare its responses with the live ones'),
+        baseline: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe('a second instance of the code the upstream runs: differences it shows too are learned as noise'),
+        sample: z.number().min(0).max(1).default(0.05).describe('fraction of the recorded requests mirrored'),
+        methods: z.array(z.string().regex(/^[A-Za-z]+$/, 'expected a method such as GET')).min(1).default(['GET', 'HEAD']).describe('methods mirrored; mutating ones (POST, PUT, PATCH, DELETE) only when listed, with a warning'),
+        concurrency: z.number().int().min(1).max(256).default(4).describe('shadow requests in flight at most'),
+        maxQueue: z.number().int().min(1).default(1000).describe('sampled requests waiting at most; beyond it they are dropped and counted, clients never wait'),
+        timeout: duration.default(10_000).describe('per-request timeout towards the candidate and baseline'),
+        out: z.string().default(SHADOW_OUT_DEFAULT).describe('folder of the rolling shadow run (results.db, reports from `replayguard report --shadow`)'),
+        summaryEvery: duration.default(10_000).describe('how often learned noise is applied and the run summary and /metrics gauges are refreshed'),
+      })
+      .strict()
+      .refine((s) => s.baseline === undefined || s.target !== undefined, 'a shadow baseline needs a shadow target (--shadow URL)')
+      .prefault({})
+      .describe('live shadow comparison of a candidate'),
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
