@@ -19,7 +19,7 @@ function itemsApi(rand: SeededRandom, price3: number) {
   return startServer((req, res) => {
     const id = Number(/\/items\/(\d+)/.exec(req.url ?? '')?.[1] ?? 0);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id, name: `item ${id}`, price: id === 3 ? price3 : 10, requestId: rand.hex(6) }));
+    res.end(JSON.stringify({ id, name: `item ${id}`, price: id === 3 ? price3 : 10, requestId: rand.uuid() }));
   });
 }
 
@@ -66,14 +66,17 @@ describe('live shadow', () => {
     const hanging = await startServer((_req, res) => {
       held.push(() => res.end('late'));
     });
-    const rec = await startTestRecorder(live.url, { record: { shadow: { target: hanging.url, sample: 1, concurrency: 1, maxQueue: 2, timeout: 1000, out: path.join(tempDir(), 'so') } } });
+    // The candidate holds every request until released (the timeout is far beyond the test), so the
+    // first mirrored request stays in flight, one waits in the queue, and the rest are dropped.
+    const rec = await startTestRecorder(live.url, { record: { shadow: { target: hanging.url, sample: 1, concurrency: 1, maxQueue: 2, timeout: 120_000, out: path.join(tempDir(), 'so') } } });
     for (let i = 0; i < 20; i++) expect(await get(`${rec.url}/x/${i}`)).toEqual({ status: 200, body: `live /x/${i}` });
-    // Every client was answered while the candidate still holds the first mirrored request.
-    expect(held.length).toBe(1);
-    expect(rec.shadow!.stats()).toMatchObject({ mirrored: 2, dropped: 18 });
+    expect(rec.shadow!.stats()).toMatchObject({ mirrored: 2, dropped: 18, queued: 1, inFlight: 1 });
     const m = await scrape(`${rec.url}/__replayguard/metrics`);
     expect(valueOf(m, 'replayguard_shadow_dropped_total')).toBe(18);
     expect(valueOf(m, 'replayguard_shadow_queue_length')).toBe(2);
+    // Every client was answered while the candidate still held the mirrored request.
+    await expect.poll(() => held.length, { timeout: 20_000 }).toBe(1);
+    for (const release of held.splice(0)) release();
 
     const dead = await startTestRecorder(live.url, { record: { shadow: { target: `http://127.0.0.1:${await deadPort()}`, sample: 1, out: path.join(tempDir(), 'sd') } } });
     for (let i = 0; i < 20; i++) expect(await get(`${dead.url}/y/${i}`)).toEqual({ status: 200, body: `live /y/${i}` });
