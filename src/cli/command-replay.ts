@@ -22,6 +22,9 @@ interface ReplayFlags extends ClientTlsFlags {
   repeat?: number;
   reporter?: string[];
   metricsFile?: string;
+  targetMetrics?: string;
+  baselineMetrics?: string;
+  metrics?: string[];
 }
 
 function durationArg(v: string): number {
@@ -50,7 +53,10 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
     .option('--reporter <name>', 'console, json, junit, markdown, html, prometheus (repeatable) [default: all but prometheus]', collect)
-    .option('--metrics-file <file>', 'also write the run as Prometheus text (exchanges by verdict, duration) to this file');
+    .option('--metrics-file <file>', 'also write the run as Prometheus text (exchanges by verdict, duration) to this file')
+    .option('--target-metrics <url>', "the candidate's Prometheus endpoint: its metrics are judged against --baseline-metrics")
+    .option('--baseline-metrics <url>', "the baseline's Prometheus endpoint")
+    .option('--metrics <names>', 'metrics judged, comma-separated [default: process_resident_memory_bytes,process_cpu_seconds_total]', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean));
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -68,6 +74,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           repeat: flags.repeat,
           tls: clientTlsOverrides(flags),
           metricsFile: flags.metricsFile,
+          metrics: { target: flags.targetMetrics, baseline: flags.baselineMetrics, names: flags.metrics },
         },
       });
       const outcome = await replay({

@@ -190,6 +190,21 @@ const replaySchema = z
     identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     metricsFile: z.string().min(1).optional().describe('also write the run as Prometheus text (exchanges by verdict, duration, exit code) to this file, for node_exporter\'s textfile collector or a Pushgateway'),
+    metrics: z
+      .object({
+        target: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://candidate:9090/metrics' }).optional().describe("the candidate's Prometheus endpoint, scraped during the replay"),
+        baseline: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe("the baseline's Prometheus endpoint"),
+        names: z.array(z.string().regex(/^[a-zA-Z_:][\w:]*$/, 'expected a metric name such as process_resident_memory_bytes')).min(1).default(['process_resident_memory_bytes', 'process_cpu_seconds_total']).describe('metrics judged: counters as growth per replayed request, gauges as values'),
+        interval: duration.default(1000).describe('scrape interval during the replay'),
+        significance: z.number().gt(0).max(1).default(0.05).describe('one-sided Mann–Whitney U test level'),
+        minEffect: z.number().min(0).default(0.1).describe('and the candidate median must be worse by more than this fraction'),
+        minSamples: z.number().int().min(2).default(5).describe('samples a side needed before a metric can be flagged'),
+        perMetric: z.record(z.string(), z.object({ worse: z.enum(['increase', 'decrease']).optional(), minEffect: z.number().min(0).optional() }).strict()).default({}).describe('per metric: which direction is worse (default increase) and its own minimum effect'),
+      })
+      .strict()
+      .refine((m) => (m.target === undefined) === (m.baseline === undefined), 'metric verdicts need both --target-metrics and --baseline-metrics')
+      .prefault({})
+      .describe('judge the candidate\'s own Prometheus metrics against the baseline\'s'),
     tls: clientTlsSchema.prefault({}).describe('TLS towards https targets and baselines: extra CAs, a client certificate, or no verification'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
   })

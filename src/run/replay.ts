@@ -4,6 +4,7 @@ import { isReplayguardError, ReplayguardError } from '../errors.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { clientTlsOptions } from '../http/tls.js';
+import { startMetricGate, withMetricVerdicts, type MetricGate } from '../metrics/metric-gate.js';
 import { replayEngine } from '../replay/engine.js';
 import { resolveHeaderOverrides } from '../replay/request-builder.js';
 import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
@@ -76,6 +77,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const recordings = await openRecordingStore(dbFile, { readonly: true, verify: true });
   const outDir = path.resolve(cwd, config.replay.out);
   let results: ResultsStore | null = null;
+  let metricGate: MetricGate | null = null;
   try {
     const session = await recordings.findSession(config.replay.session);
     if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: displayLocation(dbFile) });
@@ -110,14 +112,23 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     let unreproduced: UnreproducedGroup[] = [];
     let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
+    let sent = 0;
+    let provisional = 0;
+    // Exchanges sent so far: while noise is learned they show as provisional first.
+    metricGate = startMetricGate(config.replay.metrics, () => provisional || sent);
     const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, secrets, redactionKey, warn, tls });
     // Recordings that turn out damaged part-way: what was replayed up to there is finished, stored and
     // reported like any run (exit 2, saying why), then the catalogue error goes up.
     let damaged: ReplayguardError | null = null;
     try {
       for await (const event of events) {
-        if (event.type === 'result') await driver.result(event.result);
-        else if (event.type === 'provisional') driver.progress(event.result);
+        if (event.type === 'result') {
+          sent++;
+          await driver.result(event.result);
+        } else if (event.type === 'provisional') {
+          provisional++;
+          driver.progress(event.result);
+        }
         else ({ learnedNoise, unreproduced, noiseTests, latency } = event);
       }
     } catch (e) {
@@ -128,15 +139,19 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const endedAt = Date.now();
     const slow = latency.filter((l) => l.flagged).length;
     const counts = driver.counts();
-    const { exitCode, reason } = damaged
-      ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` }
-      : evaluateFailOn(config.replay.failOn, counts, slow);
-    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
+    const metricVerdicts = (await metricGate?.finish()) ?? null;
+    const { exitCode, reason } = withMetricVerdicts(
+      damaged ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` } : evaluateFailOn(config.replay.failOn, counts, slow),
+      metricVerdicts ?? [],
+    );
+    const built = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
+    const summary = metricVerdicts ? { ...built, metrics: metricVerdicts } : built;
     await results.finishRun(summary);
     await driver.end(summary);
     if (damaged) throw damaged;
     return { exitCode, exitReason: reason, summary, outDir, resultsDb: results.location, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {
+    await metricGate?.finish();
     await results?.close();
     await recordings.close();
   }

@@ -1,3 +1,4 @@
+import type { MetricVerdict } from '../metrics/metric-judge.js';
 import type { NoiseRule } from '../config/schema.js';
 import type { Comparison, DifferenceTarget, Verdict } from './comparison.js';
 import type { ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
@@ -188,4 +189,6 @@ export interface RunSummary {
   exitCode: number;
   exitReason: string;
   durationMs: number;
+  /** The candidate's own metrics judged against the baseline's (`--target-metrics`); absent when not asked. */
+  metrics?: MetricVerdict[];
 }
