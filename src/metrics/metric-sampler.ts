@@ -22,11 +22,15 @@ export interface MetricSamplerOptions {
   timeoutMs?: number;
 }
 
-async function scrape(url: string, timeoutMs: number): Promise<Map<string, ExposedMetric>> {
-  const res = await request(url, { signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
-  return readExposition(text);
+/** The metrics, or null when the endpoint did not answer 200 in time. */
+async function scrape(url: string, timeoutMs: number): Promise<Map<string, ExposedMetric> | null> {
+  try {
+    const res = await request(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.body.text();
+    return res.statusCode === 200 ? readExposition(text) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function startMetricSampler(options: MetricSamplerOptions): MetricSampler {
@@ -36,10 +40,8 @@ export function startMetricSampler(options: MetricSamplerOptions): MetricSampler
   let busy: Promise<void> = Promise.resolve();
   const take = async (): Promise<void> => {
     const sent = options.sent();
-    let values: Map<string, ExposedMetric>;
-    try {
-      values = await scrape(options.url, options.timeoutMs ?? 5000);
-    } catch {
+    const values = await scrape(options.url, options.timeoutMs ?? 5000);
+    if (!values) {
       failedScrapes++;
       return;
     }
