@@ -4,6 +4,9 @@ import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { scrape, valueOf, type Scrape } from '../../helpers/prometheus.js';
 import { startServer } from '../../helpers/servers.js';
 
+/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
+const LOADED_MACHINE_MS = 120_000;
+
 async function send(url: string, method = 'GET', body?: string): Promise<number> {
   const r = await request(url, { method: method as 'GET', body });
   await r.body.arrayBuffer();
@@ -51,7 +54,7 @@ describe('recorder /metrics', () => {
 
     await rec.close();
     expect(await readExchanges(rec.dbFile)).toHaveLength(39);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('an upstream that is down is counted under status_class "error"', async () => {
     const up = await startServer((_req, res) => {
@@ -63,7 +66,7 @@ describe('recorder /metrics', () => {
     const m = await scrape(`${rec.url}/__replayguard/metrics`);
     expect(upstreamCount(m, { method: 'GET', route: '/orders/:id', status_class: 'error' })).toBe(1);
     expect(valueOf(m, 'replayguard_requests_forwarded_total')).toBe(1);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('after a load test with a small queue, recorded and dropped match what was stored and dropped; registries are per recorder', async () => {
     const body = 'x'.repeat(16 * 1024);
@@ -98,5 +101,5 @@ describe('recorder /metrics', () => {
 
     const o = await scrape(`${other.url}/__replayguard/metrics`);
     expect(valueOf(o, 'replayguard_requests_forwarded_total')).toBe(1);
-  });
+  }, LOADED_MACHINE_MS);
 });

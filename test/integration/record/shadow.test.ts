@@ -9,6 +9,9 @@ import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 import { deadPort, startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 
+/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
+const LOADED_MACHINE_MS = 120_000;
+
 async function get(url: string): Promise<{ status: number; body: string }> {
   const r = await request(url);
   return { status: r.statusCode, body: await r.body.text() };
@@ -39,7 +42,7 @@ describe('live shadow', () => {
       expect(JSON.parse(r.body)).toMatchObject({ price: 10 });
     }
     const metricsUrl = `${rec.url}/__replayguard/metrics`;
-    await expect.poll(async () => valueOf(await scrape(metricsUrl), 'replayguard_shadow_compared_total'), { timeout: 20_000, interval: 100 }).toBe(40);
+    await expect.poll(async () => valueOf(await scrape(metricsUrl), 'replayguard_shadow_compared_total'), { timeout: 60_000, interval: 100 }).toBe(40);
     await rec.shadow!.summarize();
     await rec.shadow!.summarize();
     const m = await scrape(metricsUrl);
@@ -56,7 +59,7 @@ describe('live shadow', () => {
     // Learned over the whole run, however many summaries came before (each judges afresh).
     expect(summary.learnedNoise.find((n) => n.path === '/requestId')?.exchanges).toBe(40);
     expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('/price');
-  });
+  }, LOADED_MACHINE_MS);
 
   it('a dead or hanging candidate never affects clients: the queue is bounded and drops are counted', async () => {
     const live = await startServer((req, res) => {
@@ -75,15 +78,15 @@ describe('live shadow', () => {
     expect(valueOf(m, 'replayguard_shadow_dropped_total')).toBe(18);
     expect(valueOf(m, 'replayguard_shadow_queue_length')).toBe(2);
     // Every client was answered while the candidate still held the mirrored request.
-    await expect.poll(() => held.length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => held.length, { timeout: 60_000 }).toBe(1);
     for (const release of held.splice(0)) release();
 
     const dead = await startTestRecorder(live.url, { record: { shadow: { target: `http://127.0.0.1:${await deadPort()}`, sample: 1, out: path.join(tempDir(), 'sd') } } });
     for (let i = 0; i < 20; i++) expect(await get(`${dead.url}/y/${i}`)).toEqual({ status: 200, body: `live /y/${i}` });
-    await expect.poll(() => dead.shadow!.stats().compared, { timeout: 20_000, interval: 50 }).toBe(20);
+    await expect.poll(() => dead.shadow!.stats().compared, { timeout: 60_000, interval: 50 }).toBe(20);
     const summary = await dead.shadow!.summarize();
     expect(summary.counts).toMatchObject({ total: 20, error: 20 });
-  });
+  }, LOADED_MACHINE_MS);
 
   it('mutating methods are mirrored only when listed, with a warning', async () => {
     const seen: string[] = [];
@@ -106,5 +109,5 @@ describe('live shadow', () => {
     await request(`${listed.url}/r`, { method: 'POST', body: 'x' }).then((r) => r.body.text());
     await listed.close();
     expect(seen).toEqual(['GET', 'POST']);
-  });
+  }, LOADED_MACHINE_MS);
 });

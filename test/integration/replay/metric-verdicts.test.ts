@@ -3,6 +3,9 @@ import { gets, recordSession, replayRecorded } from '../../helpers/replay.js';
 import { seededRandom } from '../../helpers/random.js';
 import { startServer } from '../../helpers/servers.js';
 
+/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
+const LOADED_MACHINE_MS = 120_000;
+
 /**
  * A service that "allocates" `perRequest` bytes (±10%, seeded) per request and says so in its own
  * Prometheus counter, as a Node service's allocation or CPU counters would.
@@ -50,5 +53,5 @@ describe('replay --target-metrics / --baseline-metrics', () => {
     const same = await judge(1000);
     expect(same.outcome.summary.metrics?.map((m) => m.flagged), JSON.stringify(same.outcome.summary.metrics)).toEqual([false, false]);
     expect(same.outcome.exitCode).toBe(0);
-  });
+  }, LOADED_MACHINE_MS);
 });

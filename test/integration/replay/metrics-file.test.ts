@@ -7,6 +7,9 @@ import { gets, recordSession, runCliCaptured } from '../../helpers/replay.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 
+/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
+const LOADED_MACHINE_MS = 120_000;
+
 describe('replay --metrics-file', () => {
   it('writes the run as Prometheus text: exchanges by verdict, duration, exit code', async () => {
     const answer = (changed: boolean) => (req: { url?: string }, res: ServerResponse) => {
@@ -30,5 +33,5 @@ describe('replay --metrics-file', () => {
     expect(valueOf(m, 'replayguard_replay_exit_code')).toBe(1);
     expect(valueOf(m, 'replayguard_replay_duration_seconds')).toBeGreaterThan(0);
     expect(valueOf(m, 'replayguard_replay_last_run_timestamp_seconds')).toBeGreaterThan(1.7e9);
-  });
+  }, LOADED_MACHINE_MS);
 });
