@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { createComparer } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
 import { NoiseLearner } from '../noise/noise-learner.js';
@@ -37,6 +38,8 @@ export interface ReplayEngineOptions {
   redactionKey: Buffer;
   /** Told once per distinct warning. */
   warn: (message: string) => void;
+  /** TLS towards https targets (see clientTlsOptions). @default undici's */
+  tls?: ConnectionOptions | undefined;
 }
 
 /** How many results are buffered before one write transaction. */
@@ -55,7 +58,7 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
   const { config, results, runId, warn } = options;
   const target = config.replay.target!;
   const baselineUrl = config.replay.baseline ?? null;
-  const clientOptions = { connections: config.replay.concurrency, timeoutMs: config.replay.timeout, maxBodyBytes: COMPARE_BODY_CAP };
+  const clientOptions = { connections: config.replay.concurrency, timeoutMs: config.replay.timeout, maxBodyBytes: COMPARE_BODY_CAP, tls: options.tls };
   const clients: TargetClient[] = [];
   try {
     const candidate = createTargetClient(new URL(target).origin, clientOptions);
