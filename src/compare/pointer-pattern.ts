@@ -17,29 +17,97 @@ export interface PointerPattern {
 
 type Segment = { kind: 'literal'; key: string } | { kind: 'one' } | { kind: 'any' };
 
-/** Compiles a pattern once; rules hold the compiled form so matching does no parsing of the pattern. */
-export function compilePointerPattern(source: string): PointerPattern {
+function segmentsOf(source: string): Segment[] {
   // The schema allows `**/x` without the leading slash; it means the same as `/**/x`.
   const normalized = source.startsWith('**') ? `/${source}` : source;
-  const segments: Segment[] = parsePointer(normalized).map((key) =>
-    key === '**' ? { kind: 'any' } : key === '*' ? { kind: 'one' } : { kind: 'literal', key },
-  );
-  const reach = (pointer: string): boolean[] | null => {
-    // Header names and text hunks (`line 3`) are not pointers and never match a pointer pattern.
-    if (pointer !== '' && !pointer.startsWith('/')) return null;
-    return matchTable(segments, parsePointer(pointer));
-  };
+  return parsePointer(normalized).map((key) => (key === '**' ? { kind: 'any' } : key === '*' ? { kind: 'one' } : { kind: 'literal', key }));
+}
+
+/** Answers for one pointer's keys: `exact` (the whole pointer), `atOrBelow` (the pointer or an ancestor). */
+interface KeyMatcher {
+  exact(keys: readonly string[]): boolean;
+  atOrBelow(keys: readonly string[]): boolean;
+}
+
+/** Compiles a pattern once; rules hold the compiled form so matching does no parsing of the pattern. */
+export function compilePointerPattern(source: string): PointerPattern {
+  const matcher = keyMatcher(segmentsOf(source));
   return {
     source,
     matches(pointer) {
-      const row = reach(pointer);
-      return row !== null && row[row.length - 1] === true;
+      const keys = keysOf(pointer);
+      return keys !== null && matcher.exact(keys);
     },
     matchesAtOrBelow(pointer) {
-      const row = reach(pointer);
-      return row !== null && row.some(Boolean);
+      const keys = keysOf(pointer);
+      return keys !== null && matcher.atOrBelow(keys);
     },
   };
+}
+
+/**
+ * The keys of the last pointer asked about. A route's rules are asked about one difference after
+ * another, each rule about the same `diff.path` in turn: one parse serves them all (parsing was a
+ * tenth of a noisy comparison before this cache). Keyed by the string, so any caller gets the right keys.
+ */
+let lastPointer: string | undefined;
+let lastKeys: readonly string[] | null = null;
+
+function keysOf(pointer: string): readonly string[] | null {
+  if (pointer === lastPointer) return lastKeys;
+  // Header names and text hunks (`line 3`) are not pointers and never match a pointer pattern.
+  lastKeys = pointer !== '' && !pointer.startsWith('/') ? null : parsePointer(pointer);
+  lastPointer = pointer;
+  return lastKeys;
+}
+
+/**
+ * Picks the cheapest exact algorithm for the pattern's shape: without `**` a pattern matches pointers
+ * of its own length segment by segment (and covers those below it by prefix); `**` followed only by
+ * fixed segments (`**\/etag`, the common "anywhere" rule) matches by suffix; anything else takes the
+ * general glob table ({@link matchTable}), which the specialised forms agree with (a property test checks).
+ */
+function keyMatcher(segments: readonly Segment[]): KeyMatcher {
+  const anys = segments.filter((s) => s.kind === 'any').length;
+  if (anys === 0) {
+    const n = segments.length;
+    return {
+      exact: (keys) => keys.length === n && fixedAt(segments, 0, n, keys, 0),
+      atOrBelow: (keys) => keys.length >= n && fixedAt(segments, 0, n, keys, 0),
+    };
+  }
+  if (anys === 1 && segments[0]?.kind === 'any') {
+    const n = segments.length - 1;
+    return {
+      exact: (keys) => keys.length >= n && fixedAt(segments, 1, n, keys, keys.length - n),
+      atOrBelow: (keys) => {
+        for (let end = n; end <= keys.length; end++) if (fixedAt(segments, 1, n, keys, end - n)) return true;
+        return false;
+      },
+    };
+  }
+  return {
+    exact: (keys) => matchTable(segments, keys)[keys.length] === true,
+    atOrBelow: (keys) => matchTable(segments, keys).some(Boolean),
+  };
+}
+
+/** True when the `n` fixed segments (`*` or literal) from `from` match the keys from `at`. */
+function fixedAt(segments: readonly Segment[], from: number, n: number, keys: readonly string[], at: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const seg = segments[from + i]!;
+    if (seg.kind === 'literal' && seg.key !== keys[at + i]) return false;
+  }
+  return true;
+}
+
+/** The general matcher, exported so tests can hold the specialised ones to it. */
+export function matchesByTable(source: string, pointer: string, atOrBelow: boolean): boolean {
+  const segments = segmentsOf(source);
+  if (pointer !== '' && !pointer.startsWith('/')) return false;
+  const keys = parsePointer(pointer);
+  const row = matchTable(segments, keys);
+  return atOrBelow ? row.some(Boolean) : row[keys.length] === true;
 }
 
 /** True when `pattern` designates exactly `pointer`. Compiles on each call; hot paths compile once. */
