@@ -1,4 +1,4 @@
-import { parsePointer } from './json-pointer.js';
+import { escapeSegment, parsePointer } from './json-pointer.js';
 
 /**
  * JSON pointer patterns as used by noise rules: a pointer whose whole segments may be `*` (exactly one
@@ -23,82 +23,30 @@ function segmentsOf(source: string): Segment[] {
   return parsePointer(normalized).map((key) => (key === '**' ? { kind: 'any' } : key === '*' ? { kind: 'one' } : { kind: 'literal', key }));
 }
 
-/** Answers for one pointer's keys: `exact` (the whole pointer), `atOrBelow` (the pointer or an ancestor). */
-interface KeyMatcher {
-  exact(keys: readonly string[]): boolean;
-  atOrBelow(keys: readonly string[]): boolean;
-}
-
 /** Compiles a pattern once; rules hold the compiled form so matching does no parsing of the pattern. */
 export function compilePointerPattern(source: string): PointerPattern {
-  const matcher = keyMatcher(segmentsOf(source));
+  const { exact, atOrBelow } = pointerRegExps(segmentsOf(source));
   return {
     source,
-    matches(pointer) {
-      const keys = keysOf(pointer);
-      return keys !== null && matcher.exact(keys);
-    },
-    matchesAtOrBelow(pointer) {
-      const keys = keysOf(pointer);
-      return keys !== null && matcher.atOrBelow(keys);
-    },
+    matches: (pointer) => exact.test(pointer),
+    matchesAtOrBelow: (pointer) => atOrBelow.test(pointer),
   };
 }
 
 /**
- * The keys of the last pointer asked about. A route's rules are asked about one difference after
- * another, each rule about the same `diff.path` in turn: one parse serves them all (parsing was a
- * tenth of a noisy comparison before this cache). Keyed by the string, so any caller gets the right keys.
+ * The pattern as two anchored regular expressions over the escaped pointer text, so that matching a
+ * difference parses nothing: every rule of a route is asked about every JSON difference, and parsing
+ * the pointer into keys for each question was most of a noisy comparison's rule cost. A literal key is
+ * compared in its escaped form (`a/b` as `a~1b`), the same as comparing keys for the canonical pointers
+ * the diff stages produce; `[^/]` keeps `*` and `**` to whole segments, so a pattern still never
+ * matches half a key; a header name or `line 3` (no leading `/`, not empty) never matches. The glob
+ * table ({@link matchTable}) stays the definition; a property test holds these expressions to it.
  */
-let lastPointer: string | undefined;
-let lastKeys: readonly string[] | null = null;
-
-function keysOf(pointer: string): readonly string[] | null {
-  if (pointer === lastPointer) return lastKeys;
-  // Header names and text hunks (`line 3`) are not pointers and never match a pointer pattern.
-  lastKeys = pointer !== '' && !pointer.startsWith('/') ? null : parsePointer(pointer);
-  lastPointer = pointer;
-  return lastKeys;
-}
-
-/**
- * Picks the cheapest exact algorithm for the pattern's shape: without `**` a pattern matches pointers
- * of its own length segment by segment (and covers those below it by prefix); `**` followed only by
- * fixed segments (`**\/etag`, the common "anywhere" rule) matches by suffix; anything else takes the
- * general glob table ({@link matchTable}), which the specialised forms agree with (a property test checks).
- */
-function keyMatcher(segments: readonly Segment[]): KeyMatcher {
-  const anys = segments.filter((s) => s.kind === 'any').length;
-  if (anys === 0) {
-    const n = segments.length;
-    return {
-      exact: (keys) => keys.length === n && fixedAt(segments, 0, n, keys, 0),
-      atOrBelow: (keys) => keys.length >= n && fixedAt(segments, 0, n, keys, 0),
-    };
-  }
-  if (anys === 1 && segments[0]?.kind === 'any') {
-    const n = segments.length - 1;
-    return {
-      exact: (keys) => keys.length >= n && fixedAt(segments, 1, n, keys, keys.length - n),
-      atOrBelow: (keys) => {
-        for (let end = n; end <= keys.length; end++) if (fixedAt(segments, 1, n, keys, end - n)) return true;
-        return false;
-      },
-    };
-  }
-  return {
-    exact: (keys) => matchTable(segments, keys)[keys.length] === true,
-    atOrBelow: (keys) => matchTable(segments, keys).some(Boolean),
-  };
-}
-
-/** True when the `n` fixed segments (`*` or literal) from `from` match the keys from `at`. */
-function fixedAt(segments: readonly Segment[], from: number, n: number, keys: readonly string[], at: number): boolean {
-  for (let i = 0; i < n; i++) {
-    const seg = segments[from + i]!;
-    if (seg.kind === 'literal' && seg.key !== keys[at + i]) return false;
-  }
-  return true;
+function pointerRegExps(segments: readonly Segment[]): { exact: RegExp; atOrBelow: RegExp } {
+  const body = segments
+    .map((seg) => (seg.kind === 'any' ? '(?:/[^/]*)*' : seg.kind === 'one' ? '/[^/]*' : `/${escapeSegment(seg.key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    .join('');
+  return { exact: new RegExp(`^${body}$`), atOrBelow: new RegExp(`^${body}(?:/|$)`) };
 }
 
 /** The general matcher, exported so tests can hold the specialised ones to it. */
