@@ -153,6 +153,8 @@ const replaySchema = z
     identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
+    shard: z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected i/n such as 1/4').optional().describe('replay only part i of n of the session (CI shards, combined by `replayguard merge`), e.g. "2/4"'),
+    shardKey: z.string().regex(/^(header|query):[^\s]+$/, 'expected header:NAME or query:NAME').optional().describe('keep exchanges with the same value of this request header or query parameter in one shard, e.g. "header:X-User-Id" or "query:tenant"'),
   })
   .strict();
 
