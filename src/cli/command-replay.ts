@@ -3,9 +3,10 @@ import { parseDuration } from '../config/schema.js';
 import { replay } from '../run/replay.js';
 import { collect, headerArg, intArg, numberArg, secretArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
+import { clientTlsOptions, clientTlsOverrides, type ClientTlsFlags } from './tls-flags.js';
 import type { CommandResult } from './run-cli.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends ClientTlsFlags {
   target?: string;
   baseline?: string;
   db?: string;
@@ -33,7 +34,7 @@ function durationArg(v: string): number {
 }
 
 export function registerReplay(program: Command, io: CliIo, result: CommandResult): void {
-  program
+  const command = program
     .command('replay')
     .description('re-send a recorded session to a candidate build, compare every response, exit 1 on regressions')
     .option('--target <url>', 'the candidate build, e.g. http://127.0.0.1:3000')
@@ -51,8 +52,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
     .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
     .option('--shard <i/n>', 'replay part i of n of the session (a CI matrix job); combine the parts with `replayguard merge`')
-    .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id')
-    .action(async (flags: ReplayFlags) => {
+    .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id');
+  clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
         replay: {
@@ -69,6 +70,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           repeat: flags.repeat,
           shard: flags.shard,
           shardKey: flags.shardKey,
+          tls: clientTlsOverrides(flags),
         },
       });
       const outcome = await replay({

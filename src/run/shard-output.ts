@@ -48,7 +48,7 @@ export function learningSource(config: Readonly<Config>): ShardManifest['learnin
  * credentials). Shards that differ here compared differently and are not merged.
  */
 export function comparableFingerprint(config: Readonly<Config>): string {
-  const { target: _t, baseline, out: _o, shard: _s, concurrency: _c, rate: _r, timeout: _to, headers: _h, secrets: _se, ...replay } = config.replay;
+  const { target: _t, baseline, out: _o, shard: _s, concurrency: _c, rate: _r, timeout: _to, headers: _h, secrets: _se, tls: _tls, ...replay } = config.replay;
   const { db: _db, ...rest } = config;
   const comparable = { ...rest, replay: { ...replay, baseline: baseline !== undefined } };
   return createHash('sha256').update(JSON.stringify(comparable)).digest('hex').slice(0, 12);

@@ -29,7 +29,7 @@ export async function spawnRecorder(args: string[], env: Record<string, string> 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`recorder did not start within 60 s:\n${err}`)), 60_000);
     const check = (): void => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);

@@ -7,6 +7,7 @@ import { groupsView } from './groups-view.js';
 import { headerView } from './header-view.js';
 import { latencyView } from './latency-view.js';
 import { learnedView } from './learned-view.js';
+import { unreproducedView } from './unreproduced-view.js';
 import { readReportContext } from './report-context.js';
 import { routesView } from './routes-view.js';
 import { createHashWriter, GROUP_VERDICTS, initialViewState, readHash } from './view-state.js';
@@ -80,7 +81,7 @@ function boot(): void {
   append(app, [
     headerView(ctx),
     controls.el,
-    h('main', null, groups.el, latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
+    h('main', null, unreproducedView(ctx), groups.el, latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
     footerView(ctx),
   ]);
   hash.applying(applyState);
