@@ -25,6 +25,8 @@ interface ReplayFlags extends ClientTlsFlags {
   targetMetrics?: string;
   baselineMetrics?: string;
   metrics?: string[];
+  shard?: string;
+  shardKey?: string;
 }
 
 function durationArg(v: string): number {
@@ -56,7 +58,9 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--metrics-file <file>', 'also write the run as Prometheus text (exchanges by verdict, duration) to this file')
     .option('--target-metrics <url>', "the candidate's Prometheus endpoint: its metrics are judged against --baseline-metrics")
     .option('--baseline-metrics <url>', "the baseline's Prometheus endpoint")
-    .option('--metrics <names>', 'metrics judged, comma-separated [default: process_resident_memory_bytes,process_cpu_seconds_total]', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean));
+    .option('--metrics <names>', 'metrics judged, comma-separated [default: process_resident_memory_bytes,process_cpu_seconds_total]', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--shard <i/n>', 'replay part i of n of the session (a CI matrix job); combine the parts with `replayguard merge`')
+    .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id');
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -72,6 +76,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           out: flags.out,
           failOn: flags.failOn,
           repeat: flags.repeat,
+          shard: flags.shard,
+          shardKey: flags.shardKey,
           tls: clientTlsOverrides(flags),
           metricsFile: flags.metricsFile,
           metrics: { target: flags.targetMetrics, baseline: flags.baselineMetrics, names: flags.metrics },
