@@ -1,4 +1,5 @@
 import type { ReplayResult, RunSummary } from '../types.js';
+import { describeChange } from './changes/describe-change.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, plural, routeKey } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
@@ -90,6 +91,16 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
   if (drift.failing.length) {
     lines.push('Not reproduced (the target and the baseline agree with each other, not with the recording):');
     for (const line of drift.failing) lines.push(`  ${line}`);
+    lines.push('');
+  }
+  if (summary.changes.length) {
+    lines.push(`Changes (${formatCount(summary.changes.length)}, most breaking first):`);
+    for (const c of summary.changes.slice(0, top)) {
+      lines.push(`  ${describeChange(c)}`);
+      for (const s of c.signatures.slice(0, 3)) lines.push(`      ${s.route}  ${s.signature}  (${plural(s.exchanges, 'exchange')})`);
+      if (c.signatures.length > 3) lines.push(`      … ${plural(c.signatures.length - 3, 'more signature')}`);
+    }
+    if (summary.changes.length > top) lines.push(`  … and ${formatCount(summary.changes.length - top)} more (see the report)`);
     lines.push('');
   }
   if (summary.routes.length) {

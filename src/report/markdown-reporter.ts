@@ -50,6 +50,16 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     out.push('');
   }
 
+  if (summary.changes.length) {
+    out.push('### Changes', '', 'Ranked by what breaks clients: status and transport, body structure, body values, headers.', '', '| # | Change | Kind | Routes | Exchanges | Id |', '| ---: | --- | --- | --- | ---: | --- |');
+    summary.changes.slice(0, topSignatures).forEach((c, i) => {
+      const routes = c.routes.length <= 3 ? c.routes.join(', ') : `${c.routes.slice(0, 3).join(', ')} +${c.routes.length - 3}`;
+      out.push(`| ${i + 1} | ${e(c.title)} | ${c.kind} | ${e(routes)} | ${formatCount(c.exchanges)} | \`${c.id}\` |`);
+    });
+    if (summary.changes.length > topSignatures) out.push('', `…and ${formatCount(summary.changes.length - topSignatures)} more in report.html.`);
+    out.push('');
+  }
+
   out.push('| Verdict | Exchanges | Share |', '| --- | ---: | ---: |');
   for (const verdict of VERDICT_ORDER) {
     out.push(`| ${ICON[verdict]} ${verdict} | ${formatCount(counts[verdict])} | ${formatPercent(counts[verdict], counts.total)} |`);
