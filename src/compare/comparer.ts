@@ -9,6 +9,7 @@ import { foldVaryingKeys } from './noise/keys-vary.js';
 import { compareBodies } from './compare-bodies.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
+import { createOriginMap, type OriginMap } from './origin-map.js';
 import type { ComparableResponse, CompareContext } from './contracts.js';
 import { resolveRouteRules } from './route-rules.js';
 import type { RouteRules } from './route-rules.js';
@@ -28,6 +29,14 @@ export interface Comparer {
  */
 export function createComparer(config: CompareConfig): Comparer {
   const routes = new Map<string, RouteRules>();
+  // A handful of (target, upstream, host) combinations per run: built once each.
+  const origins = new Map<string, OriginMap | null>();
+  const originMapFor = (ctx: CompareContext): OriginMap | null => {
+    if (!config.mapOrigins) return null;
+    const key = `${ctx.candidateOrigin ?? ''}\0${ctx.recordedOrigin ?? ''}\0${ctx.recordedHost ?? ''}`;
+    if (!origins.has(key)) origins.set(key, createOriginMap(ctx));
+    return origins.get(key)!;
+  };
   const rulesFor = (ctx: CompareContext): RouteRules => {
     const key = `${ctx.method.toUpperCase()} ${ctx.route}`;
     let rules = routes.get(key);
@@ -49,7 +58,16 @@ export function createComparer(config: CompareConfig): Comparer {
         // Both sides redacted there: secrets are compared as "present", never by value.
       ].filter((d) => !equalButForPlaceholders(d.before, d.after));
       const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
-      const noise = applyNoise(all, isJson, rules.matchers, ctx);
+      // Environment, not behaviour: the target echoing its own address where the recording had the upstream's.
+      const origin = originMapFor(ctx);
+      const echoed: Difference[] = [];
+      const rest = all.filter((d) => {
+        const why = origin?.explain(d);
+        if (why) echoed.push({ ...d, filteredBy: why });
+        return !why;
+      });
+      const noise = applyNoise(rest, isJson, rules.matchers, ctx);
+      noise.filtered.unshift(...echoed);
       // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
       const sign = (d: Difference): Difference =>
         rules.varyingKeys.length && isJson(d) ? { ...d, signature: signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) }) } : d;

@@ -1,3 +1,4 @@
+import { headerValue } from '../compare/header-values.js';
 import type { Comparer } from '../compare/index.js';
 import { markReproduced } from '../noise/reproduction.js';
 import type { Redactor } from '../redact/redactor.js';
@@ -155,7 +156,8 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
           connectFailure: cand.failure.kind === 'refused' ? cand.failure : null,
         };
       }
-      const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin };
+      const recordedHost = headerValue(exchange.request.headers, 'host');
+      const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin, ...(recordedHost ? { recordedHost } : {}) };
       // Learn before comparing: the id a POST created is expected to differ from the recorded one.
       if (options.stateful && isMutating(exchange.request.method)) {
         candidateIds.learn(exchange.response, cand.response, `${exchange.request.method} ${exchange.route}`);

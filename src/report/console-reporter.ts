@@ -84,6 +84,18 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
   };
 }
 
+/**
+ * One line when origin mapping filtered anything: the target echoed its own address where the
+ * recording had the upstream's (src/compare/origin-map.ts). Shown so a filter is never silent.
+ */
+export function originMappingLine(summary: RunSummary): string | null {
+  const hits = summary.signatures.filter((s) => s.verdict === 'noise' && s.filteredBy?.startsWith('origin mapping'));
+  if (!hits.length) return null;
+  const routes = new Set(hits.map((s) => routeKey(s.method, s.route)));
+  const rules = [...new Set(hits.map((s) => s.filteredBy!))].join('; ');
+  return `Origin mapping applied on ${plural(routes.size, 'route')} (${plural(hits.length, 'signature')}): ${rules}. Turn it off with compare.mapOrigins: false.`;
+}
+
 /** The end-of-run text; exported so `replayguard report` can print it without a live run. */
 export function renderConsoleSummary(summary: RunSummary, top: number, reportPath: string | null): string {
   const lines: string[] = [''];
@@ -131,6 +143,8 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
     lines.push('');
   }
   if (summary.noiseTests) lines.push(`${describeNoiseTests(summary.noiseTests)}`, '');
+  const mapped = originMappingLine(summary);
+  if (mapped) lines.push(mapped, '');
   if (drift.harmless.length) {
     lines.push('Harmless drift (filtered, explained):');
     for (const line of drift.harmless) lines.push(`  ${line}`);

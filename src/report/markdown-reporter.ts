@@ -1,6 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSummary, Verdict } from '../types.js';
+import { originMappingLine } from './console-reporter.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, formatPercentiles, routeKey, VERDICT_ORDER } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
@@ -93,6 +94,8 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     out.push('');
   }
   if (summary.noiseTests) out.push(`${e(describeNoiseTests(summary.noiseTests))}.`, '');
+  const mapped = originMappingLine(summary);
+  if (mapped) out.push(e(mapped), '');
 
   const latency = summary.latency.filter((l) => l.candidate);
   if (latency.length) {
