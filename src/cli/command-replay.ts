@@ -3,9 +3,10 @@ import { parseDuration } from '../config/schema.js';
 import { replay } from '../run/replay.js';
 import { collect, headerArg, intArg, numberArg, secretArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
+import { clientTlsOptions, clientTlsOverrides, type ClientTlsFlags } from './tls-flags.js';
 import type { CommandResult } from './run-cli.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends ClientTlsFlags {
   target?: string;
   baseline?: string;
   db?: string;
@@ -31,7 +32,7 @@ function durationArg(v: string): number {
 }
 
 export function registerReplay(program: Command, io: CliIo, result: CommandResult): void {
-  program
+  const command = program
     .command('replay')
     .description('re-send a recorded session to a candidate build, compare every response, exit 1 on regressions')
     .option('--target <url>', 'the candidate build, e.g. http://127.0.0.1:3000')
@@ -47,8 +48,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
-    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
-    .action(async (flags: ReplayFlags) => {
+    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect);
+  clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
         replay: {
@@ -63,6 +64,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           out: flags.out,
           failOn: flags.failOn,
           repeat: flags.repeat,
+          tls: clientTlsOverrides(flags),
         },
       });
       const outcome = await replay({
