@@ -35,6 +35,12 @@ export interface ExchangeReplayerOptions {
   buildRequest: (exchange: Exchange) => OutgoingRequest;
   /** Bodies kept per result for the report. */
   storeCap: number;
+  /**
+   * Candidate body bytes kept for a regression (`record.maxBodyBytes`, when larger than `storeCap`):
+   * `replayguard approve` writes that response into a new revision without asking the candidate again.
+   * @default storeCap
+   */
+  regressionCap?: number;
   /** Carry ids created during the replay into later requests (see id-map.ts). */
   stateful: boolean;
   /** Extra identity pointers (`replay.identities`). */
@@ -184,7 +190,7 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
         noise = [...(noise ?? []), ...r.differences, ...r.filtered];
       }
       return {
-        result: { ...base, verdict: comparison.verdict, comparison, candidate: capObserved(candidateSeen, storeCap), baseline: capObserved(baselineSeen, storeCap), error: null, ...extra },
+        result: { ...base, verdict: comparison.verdict, comparison, candidate: capObserved(candidateSeen, comparison.verdict === 'regression' ? Math.max(storeCap, options.regressionCap ?? 0) : storeCap), baseline: capObserved(baselineSeen, storeCap), error: null, ...extra },
         noise,
         connectFailure: null,
       };

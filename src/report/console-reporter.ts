@@ -1,4 +1,5 @@
 import type { ReplayResult, RunSummary } from '../types.js';
+import { describeApproval } from '../approve/describe-approval.js';
 import { describeChange } from './changes/describe-change.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, plural, routeKey } from './format.js';
@@ -103,6 +104,11 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
   if (drift.failing.length) {
     lines.push('Not reproduced (the target and the baseline agree with each other, not with the recording):');
     for (const line of drift.failing) lines.push(`  ${line}`);
+    lines.push('');
+  }
+  if (summary.approvals?.length) {
+    lines.push(`Approved changes behind session "${summary.run.session}":`);
+    for (const a of summary.approvals) lines.push(`  ${describeApproval(a)}`);
     lines.push('');
   }
   if (summary.changes.length) {

@@ -1,6 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSummary, Verdict } from '../types.js';
+import { describeApproval } from '../approve/describe-approval.js';
 import { originMappingLine } from './console-reporter.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, formatPercentiles, routeKey, VERDICT_ORDER } from './format.js';
@@ -51,6 +52,11 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     out.push('');
   }
 
+  if (summary.approvals?.length) {
+    out.push('### Approvals behind this session', '');
+    for (const a of summary.approvals) out.push(`- ${e(describeApproval(a))}`);
+    out.push('');
+  }
   if (summary.changes.length) {
     out.push('### Changes', '', 'Ranked by what breaks clients: status and transport, body structure, body values, headers.', '', '| # | Change | Kind | Routes | Exchanges | Id |', '| ---: | --- | --- | --- | ---: | --- |');
     summary.changes.slice(0, topSignatures).forEach((c, i) => {

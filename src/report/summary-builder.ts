@@ -1,3 +1,4 @@
+import type { Approval } from '../types/exchange.js';
 import type { LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
 import { createChangeAccumulator } from './changes/change-accumulator.js';
@@ -10,6 +11,8 @@ export interface SummaryExtras {
   /** @default null */
   noiseTests?: NoiseTests | null;
   latency: RouteLatency[];
+  /** Approvals of the replayed session. @default none */
+  approvals?: Approval[];
   exitCode: number;
   exitReason: string;
   durationMs: number;
@@ -96,6 +99,7 @@ export function createSummaryBuilder(): SummaryBuilder {
         routes: routeList,
         signatures: sigList,
         ...changes.build(),
+        ...(extras.approvals?.length ? { approvals: extras.approvals } : {}),
         learnedNoise: extras.learnedNoise,
         unreproduced: extras.unreproduced ?? [],
         noiseTests: extras.noiseTests ?? null,

@@ -1,6 +1,6 @@
 import type { NoiseRule } from '../config/schema.js';
 import type { Comparison, DifferenceTarget, Verdict } from './comparison.js';
-import type { ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
+import type { Approval, ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
 
 /** The run stage's data: replay results, their summary, learned noise and latency. */
 
@@ -213,6 +213,8 @@ export interface RunSummary {
   changes: Change[];
   /** Filtered differences grouped the same way. */
   noiseChanges: Change[];
+  /** Approvals recorded for the replayed session (`replayguard approve`), oldest first; absent when none. */
+  approvals?: Approval[];
   learnedNoise: LearnedNoise[];
   /** What the replay did not reproduce (listed first by every reporter), harmless drift last. */
   unreproduced: UnreproducedGroup[];

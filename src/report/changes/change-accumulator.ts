@@ -108,8 +108,10 @@ export function createChangeAccumulator() {
       c.sketch = sketchUnion(c.sketch, e.sketch);
     }
     for (const c of byKey.values()) {
-      // The label of the most widespread pattern names the change (`/*/id` and `/id` are one).
-      const top = [...c.entries].sort((a, b) => b.exchanges - a.exchanges || (a.signature < b.signature ? -1 : 1))[0]!;
+      // The label of the most widespread pattern names the change (`/*/id` and `/id` are one); on a
+      // tie, the plainest (fewest wildcards).
+      const stars = (sig: string) => sig.split('/*').length;
+      const top = [...c.entries].sort((a, b) => b.exchanges - a.exchanges || stars(a.signature) - stars(b.signature) || (a.signature < b.signature ? -1 : 1))[0]!;
       c.label = labelOf(top.signature);
     }
     const candidates = [...byKey.values()].sort(

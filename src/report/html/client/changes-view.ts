@@ -1,4 +1,5 @@
 import type { Change } from '../../../types.js';
+import { describeApproval } from '../../../approve/describe-approval.js';
 import { formatCount, plural } from '../../plain-format.js';
 import type { Group } from '../groups.js';
 import { h } from './dom.js';
@@ -52,6 +53,13 @@ function changeItem(c: Change, rank: number, noise: boolean, groupsOf: ReturnTyp
     body.hidden = !open;
   });
   return h('li', { class: 'change', 'data-change': c.id, 'data-kind': c.kind }, head, body);
+}
+
+/** The approvals behind the replayed revision (`replayguard approve`), when there are any. */
+export function approvalsView(ctx: ReportContext): HTMLElement | null {
+  const list = ctx.summary.approvals ?? [];
+  if (!list.length) return null;
+  return h('section', { id: 'approvals' }, h('h2', null, 'Approved changes behind this session'), h('ul', null, list.map((a) => h('li', { class: 'mono' }, describeApproval(a)))));
 }
 
 /**
