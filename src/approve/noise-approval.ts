@@ -1,4 +1,5 @@
 import type { NoiseRule } from '../config/schema.js';
+import { TRANSPORT_PREFIX } from '../report/changes/change-kind.js';
 import { noiseSnippet } from '../report/noise-snippet.js';
 import type { Change } from '../types/run.js';
 
@@ -23,7 +24,7 @@ export function noiseApproval(changes: readonly Change[], example: (route: strin
   const out: NoiseApproval = { additions: [], refused: [] };
   for (const c of changes) {
     for (const s of c.signatures) {
-      if (s.signature.startsWith('transport::')) {
+      if (s.signature.startsWith(TRANSPORT_PREFIX)) {
         out.refused.push({ change: c.id, route: s.route, signature: s.signature, reason: 'A transport error cannot be marked as noise: fix the candidate.' });
         continue;
       }

@@ -1,4 +1,5 @@
 import { ReplayguardError } from '../errors.js';
+import { transportSignature } from '../report/changes/change-kind.js';
 import { routeKey } from '../routes/route-key.js';
 import type { Change, ReplayResult, RunSummary } from '../types/run.js';
 
@@ -26,7 +27,7 @@ export interface ApprovalSelector {
 
 /** The regression signatures of a result (an error counts as its transport signature, as in changes). */
 function signaturesOf(r: ReplayResult): string[] {
-  if (r.verdict === 'error') return [`transport::${r.error?.kind ?? 'error'} (${r.error?.code ?? 'unknown'})`];
+  if (r.verdict === 'error') return [transportSignature(r.error)];
   return [...new Set((r.comparison?.differences ?? []).filter((d) => !d.unreproduced).map((d) => d.signature))];
 }
 

@@ -9,7 +9,7 @@ import { foldVaryingKeys } from './noise/keys-vary.js';
 import { compareBodies } from './compare-bodies.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
-import { createOriginMap, type OriginMap } from './origin-map.js';
+import { createOriginMap, splitEchoed, type OriginMap } from './origin-map.js';
 import type { ComparableResponse, CompareContext } from './contracts.js';
 import { resolveRouteRules } from './route-rules.js';
 import type { RouteRules } from './route-rules.js';
@@ -59,13 +59,7 @@ export function createComparer(config: CompareConfig): Comparer {
       ].filter((d) => !equalButForPlaceholders(d.before, d.after));
       const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
       // Environment, not behaviour: the target echoing its own address where the recording had the upstream's.
-      const origin = originMapFor(ctx);
-      const echoed: Difference[] = [];
-      const rest = all.filter((d) => {
-        const why = origin?.explain(d);
-        if (why) echoed.push({ ...d, filteredBy: why });
-        return !why;
-      });
+      const { echoed, rest } = splitEchoed(all, originMapFor(ctx));
       const noise = applyNoise(rest, isJson, rules.matchers, ctx);
       noise.filtered.unshift(...echoed);
       // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.

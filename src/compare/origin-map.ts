@@ -68,3 +68,16 @@ export function createOriginMap(ctx: CompareContext): OriginMap | null {
     },
   };
 }
+
+/** Differences the target's echoed address explains (tagged with the reading), and the rest. */
+export function splitEchoed(diffs: readonly Difference[], map: OriginMap | null): { echoed: Difference[]; rest: Difference[] } {
+  if (!map) return { echoed: [], rest: [...diffs] };
+  const echoed: Difference[] = [];
+  const rest: Difference[] = [];
+  for (const d of diffs) {
+    const why = map.explain(d);
+    if (why) echoed.push({ ...d, filteredBy: why });
+    else rest.push(d);
+  }
+  return { echoed, rest };
+}

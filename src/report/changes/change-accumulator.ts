@@ -3,7 +3,7 @@ import type { Change, ChangeKind, ChangeSignature, ReplayResult } from '../../ty
 import { plural, routeKey } from '../plain-format.js';
 import { signatureLabel } from '../format.js';
 import { signatureHits } from '../signature-groups.js';
-import { CHANGE_RANK, changeKindOf, crossRouteKey } from './change-kind.js';
+import { CHANGE_RANK, changeKindOf, crossRouteKey, TRANSPORT_PREFIX, transportSignature } from './change-kind.js';
 import { jaccard, mixId, SKETCH_SIZE, sketchAdd, sketchUnion, type Sketch } from './exchange-sketch.js';
 
 /** Signatures whose exchange sets overlap this much (Jaccard) are one change. */
@@ -30,13 +30,8 @@ interface Candidate {
   sketch: Sketch;
 }
 
-/** `transport::timeout (UND_ERR_HEADERS_TIMEOUT)`: an error groups like a signature of its own. */
-function transportSignature(r: ReplayResult): string {
-  return `transport::${r.error?.kind ?? 'error'} (${r.error?.code ?? 'unknown'})`;
-}
-
 function labelOf(signature: string): string {
-  return signature.startsWith('transport::') ? `transport ${signature.slice('transport::'.length)}` : signatureLabel(signature);
+  return signature.startsWith(TRANSPORT_PREFIX) ? `transport ${signature.slice(TRANSPORT_PREFIX.length)}` : signatureLabel(signature);
 }
 
 /** Body kinds merge with body kinds, headers with headers; a status or transport change absorbs what comes with it. */
@@ -91,7 +86,7 @@ export function createChangeAccumulator() {
       seen.add(once);
       count(hit.verdict, route, hit.signature, hash, hit.filteredBy);
     }
-    if (r.verdict === 'error') count('regression', route, transportSignature(r), hash);
+    if (r.verdict === 'error') count('regression', route, transportSignature(r.error), hash);
   }
 
   function changesOf(verdict: ChangeVerdict): Change[] {

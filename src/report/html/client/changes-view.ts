@@ -1,5 +1,6 @@
 import type { Change } from '../../../types.js';
 import { describeApproval } from '../../../approve/describe-approval.js';
+import { TRANSPORT_PREFIX } from '../../changes/change-kind.js';
 import { formatCount, plural } from '../../plain-format.js';
 import type { Group } from '../groups.js';
 import { h } from './dom.js';
@@ -14,7 +15,7 @@ const KIND_LABEL: Record<Change['kind'], string> = { status: 'status', transport
 function groupLookup(groups: readonly Group[]): (route: string, signature: string, noise: boolean) => Group[] {
   const map = new Map<string, Group[]>();
   for (const g of groups) {
-    const sig = g.verdict === 'error' ? `transport::${g.signature.slice('error:'.length)}` : g.signature;
+    const sig = g.verdict === 'error' ? `${TRANSPORT_PREFIX}${g.signature.slice('error:'.length)}` : g.signature;
     const key = `${g.method} ${g.route}\0${g.verdict === 'noise' ? 'noise' : 'change'}\0${sig}`;
     map.set(key, [...(map.get(key) ?? []), g]);
   }
