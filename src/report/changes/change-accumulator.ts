@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Change, ChangeKind, ChangeSignature, ReplayResult } from '../../types/run.js';
 import { plural, routeKey } from '../plain-format.js';
-import { signatureLabel } from '../format.js';
+import { parseSignature, signatureLabel } from '../format.js';
 import { signatureHits } from '../signature-groups.js';
 import { CHANGE_RANK, changeKindOf, crossRouteKey, TRANSPORT_PREFIX, transportSignature } from './change-kind.js';
 import { jaccard, mixId, SKETCH_SIZE, sketchAdd, sketchUnion, type Sketch } from './exchange-sketch.js';
@@ -34,11 +34,19 @@ function labelOf(signature: string): string {
   return signature.startsWith(TRANSPORT_PREFIX) ? `transport ${signature.slice(TRANSPORT_PREFIX.length)}` : signatureLabel(signature);
 }
 
-/** Body kinds merge with body kinds, headers with headers; a status or transport change absorbs what comes with it. */
-function mayMerge(lead: ChangeKind, other: ChangeKind): boolean {
-  if (CHANGE_RANK[lead] === 0) return true;
-  const body = (k: ChangeKind) => k === 'structure' || k === 'value';
-  return lead === other || (body(lead) && body(other));
+/**
+ * Which co-occurring differences are one change: a status or transport change absorbs whatever comes
+ * with it (a 500 page replaces the whole body); headers that always change together are one change
+ * (a new framework underneath); body differences only when they are the same kind of change (five
+ * fields removed together) or a removal with an addition (a rename). A field removed and another
+ * whose type changed on the same responses stay two changes: a person would list both.
+ */
+function mayMerge(lead: Candidate, other: Candidate): boolean {
+  if (CHANGE_RANK[lead.kind] === 0) return true;
+  if (lead.kind === 'header' || other.kind === 'header') return lead.kind === other.kind;
+  const a = parseSignature(lead.entries[0]!.signature).change;
+  const b = parseSignature(other.entries[0]!.signature).change;
+  return a === b || (a === 'removed' && b === 'added') || (a === 'added' && b === 'removed');
 }
 
 function titleOf(members: Candidate[]): string {
@@ -119,7 +127,7 @@ export function createChangeAccumulator() {
     for (const c of candidates) {
       const home = clusters.find((members) => {
         const lead = members[0]!;
-        if (!mayMerge(lead.kind, c.kind)) return false;
+        if (!mayMerge(lead, c)) return false;
         // Jaccard ≥ t needs the smaller set to be at least t of the larger: a cheap test first.
         if (Math.min(lead.exchanges, c.exchanges) < CO_OCCURRENCE * Math.max(lead.exchanges, c.exchanges)) return false;
         return jaccard(lead.sketch, c.sketch) >= CO_OCCURRENCE;

@@ -74,6 +74,20 @@ describe('changes', () => {
     expect(run([header, body, status]).map((c) => [c.kind, c.signatures.length])).toEqual([['status', 3]]);
   });
 
+  it('merges co-occurring body differences only when they are one kind of change, or a rename', () => {
+    const run = (diffs: ReturnType<typeof makeDifference>[]) => {
+      const acc = createChangeAccumulator();
+      for (let i = 0; i < 4; i++) acc.add(makeResult({ exchangeId: i + 1, verdict: 'regression', comparison: makeComparison({ differences: diffs }) }));
+      return acc.build().changes.map((c) => c.signatures.map((s) => s.signature).sort());
+    };
+    const removed = (p: string) => makeDifference({ path: p, op: 'remove', before: 1, change: 'removed' });
+    const retyped = makeDifference({ path: '/createdAt', op: 'replace', before: 's', after: 1, change: 'string → number' });
+    const added = makeDifference({ path: '/user_name', op: 'add', after: 'a', change: 'added' });
+    expect(run([removed('/email'), retyped])).toEqual([['body:/createdAt:string → number'], ['body:/email:removed']]);
+    expect(run([removed('/a'), removed('/b')])).toEqual([['body:/a:removed', 'body:/b:removed']]);
+    expect(run([removed('/userName'), added])).toEqual([['body:/userName:removed', 'body:/user_name:added']]);
+  });
+
   it('turns transport errors into a change of their own, ranked with status', () => {
     const { changes } = build([
       ...plantedResults(),
