@@ -26,6 +26,7 @@ export { storedForm } from './store/stored-result.js';
 export { createRouteTemplater, type RouteTemplater } from './routes/route-template.js';
 
 export { replay, type ReplayOptions, type ReplayOutcome } from './run/replay.js';
+export { mergeShards, type MergeOptions } from './run/merge.js';
 export { createComparer, compare, type Comparer, type ComparableResponse, type CompareContext } from './compare/index.js';
 export { NoiseLearner } from './noise/noise-learner.js';
 export { learnedNoiseToConfig } from './noise/learned-config.js';

@@ -21,6 +21,8 @@ interface ReplayFlags extends ClientTlsFlags {
   failOn?: string[];
   repeat?: number;
   reporter?: string[];
+  shard?: string;
+  shardKey?: string;
 }
 
 function durationArg(v: string): number {
@@ -48,7 +50,9 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
-    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect);
+    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
+    .option('--shard <i/n>', 'replay part i of n of the session (a CI matrix job); combine the parts with `replayguard merge`')
+    .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id');
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -64,6 +68,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           out: flags.out,
           failOn: flags.failOn,
           repeat: flags.repeat,
+          shard: flags.shard,
+          shardKey: flags.shardKey,
           tls: clientTlsOverrides(flags),
         },
       });

@@ -175,6 +175,8 @@ const replaySchema = z
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     tls: clientTlsSchema.prefault({}).describe('TLS towards https targets and baselines: extra CAs, a client certificate, or no verification'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
+    shard: z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected i/n such as 1/4').optional().describe('replay only part i of n of the session (CI shards, combined by `replayguard merge`), e.g. "2/4"'),
+    shardKey: z.string().regex(/^(header|query):[^\s]+$/, 'expected header:NAME or query:NAME').optional().describe('keep exchanges with the same value of this request header or query parameter in one shard, e.g. "header:X-User-Id" or "query:tenant"'),
   })
   .strict();
 

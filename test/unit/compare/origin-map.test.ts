@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createComparer } from '../../../src/compare/comparer.js';
 import { createOriginMap } from '../../../src/compare/origin-map.js';
-import { makeDifference } from '../../helpers/factories.js';
+import { createReferenceComparer } from '../../../src/compare/reference-comparer.js';
+import { defaultConfig } from '../../../src/config/resolve-config.js';
+import { makeBody, makeDifference } from '../../helpers/factories.js';
 
 const ctx = { method: 'GET', route: '/get', recordedOrigin: 'http://staging:8080', candidateOrigin: 'http://127.0.0.1:41233' };
 const value = (before: unknown, after: unknown) => makeDifference({ path: '/url', op: 'replace', before, after, change: 'value changed' });
@@ -35,5 +38,22 @@ describe('createOriginMap', () => {
   it('is absent when there is nothing to map', () => {
     expect(createOriginMap({ method: 'GET', route: '/' })).toBeNull();
     expect(createOriginMap({ ...ctx, candidateOrigin: ctx.recordedOrigin })).toBeNull();
+  });
+});
+
+describe('origin mapping in the comparer', () => {
+  it('filters echoed values first among the filtered, exactly as the reference comparer does', () => {
+    const config = defaultConfig({ compare: { ignore: ['/t'] } }).compare;
+    const json = (v: unknown) => ({ status: 200, headers: [['content-type', 'application/json']] as Array<[string, string]>, body: makeBody(v) });
+    const recorded = json({ url: 'http://staging:8080/x', t: 1, v: 1 });
+    const candidate = json({ url: 'http://127.0.0.1:41233/x', t: 2, v: 2 });
+    const fast = createComparer(config).compare(recorded, candidate, ctx);
+    expect(fast.filtered.map((d) => [d.path, d.filteredBy])).toEqual([
+      ['/url', 'origin mapping (http://127.0.0.1:41233 read as http://staging:8080)'],
+      ['/t', 'ignore /t'],
+    ]);
+    expect(fast.differences.map((d) => d.path)).toEqual(['/v']);
+    expect(fast).toEqual(createReferenceComparer(config).compare(recorded, candidate, ctx));
+    expect(createComparer({ ...config, mapOrigins: false }).compare(recorded, candidate, ctx).differences.map((d) => d.path).sort()).toEqual(['/url', '/v']);
   });
 });
