@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { startRecorder } from '../record/recorder.js';
+import { resolveLocation } from '../store/open-store.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 
@@ -48,8 +48,8 @@ export function registerRecord(program: Command, io: CliIo): void {
           maxBodyBytes: flags.maxBodyBytes,
         },
       });
-      // Relative paths are relative to the CLI's working directory, as `ls` reads them.
-      const recorder = await startRecorder({ config: { ...config, db: path.resolve(io.cwd, config.db) }, log: (line) => io.err(line) });
+      // Relative paths are relative to the CLI's working directory, as `ls` reads them; URLs stay URLs.
+      const recorder = await startRecorder({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, env: io.env, cwd: io.cwd, log: (line) => io.err(line) });
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string): void => {

@@ -13,6 +13,8 @@ export interface RecorderOptions {
   log?: (line: string) => void;
   /** Environment for REPLAYGUARD_REDACTION_KEY. @default process.env */
   env?: Record<string, string | undefined>;
+  /** Where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
+  cwd?: string;
 }
 
 export interface RecorderStats {
@@ -50,7 +52,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   }
   const upstreamOrigin = new URL(upstream).origin === 'null' ? upstream : upstream.replace(/\/$/, '');
   const dbFile = resolveLocation(config.db);
-  const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db), create: true });
+  const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db, options.cwd), create: true });
   const writer = new CaptureWriter({
     location: dbFile,
     session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
