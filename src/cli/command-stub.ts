@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadFaultPlan } from '../faults/fault-plan.js';
+import { resolveLocation } from '../store/open-store.js';
 import { startStub } from '../stub/stub-server.js';
 import { collect, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
@@ -57,7 +58,8 @@ export function registerStub(program: Command, io: CliIo): void {
           faults,
         },
       });
-      const stub = await startStub({ config: { ...config, db: path.resolve(io.cwd, config.db) }, log: (line) => io.err(line), env: io.env });
+      // Relative paths are relative to the CLI's working directory; URLs (postgres://) stay URLs.
+      const stub = await startStub({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, log: (line) => io.err(line), env: io.env, cwd: io.cwd });
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           const s = stub.stats();

@@ -62,8 +62,8 @@ export async function forward(url: string, raw: RawRequest, timeoutMs: number): 
 }
 
 /** The recorder's own writer, appending forwarded misses to the served session (redacted as recording does). */
-export async function openMissRecorder(config: Readonly<Config>, dbFile: string, session: string, upstream: string, env: Record<string, string | undefined>, log: (line: string) => void): Promise<CaptureWriter> {
-  const { key } = loadRedactionKey({ env, keyFile: redactionKeyFile(config.db), create: true });
+export async function openMissRecorder(config: Readonly<Config>, dbFile: string, session: string, upstream: string, where: { env: Record<string, string | undefined>; cwd?: string }, log: (line: string) => void): Promise<CaptureWriter> {
+  const { key } = loadRedactionKey({ env: where.env, keyFile: redactionKeyFile(config.db, where.cwd), create: true });
   const writer = new CaptureWriter({
     location: dbFile,
     session: { name: session, upstream, startedAt: Date.now() },

@@ -25,6 +25,8 @@ export interface StubOptions {
   log?: (line: string) => void;
   /** Environment (the redaction key, for `--on-miss record=`). @default process.env */
   env?: Record<string, string | undefined>;
+  /** Where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
+  cwd?: string;
 }
 
 export interface RunningStub {
@@ -93,7 +95,7 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   const { index, session } = loaded;
   const plan: CompiledPlan | null = stub.faults ? compilePlan(stub.faults, stub.seed) : null;
   const miss = parseMissPolicy(stub.onMiss);
-  const recorder: CaptureWriter | null = miss.mode === 'record' ? await openMissRecorder(config, dbFile, session.name, miss.url, env, log) : null;
+  const recorder: CaptureWriter | null = miss.mode === 'record' ? await openMissRecorder(config, dbFile, session.name, miss.url, { env, cwd: options.cwd }, log) : null;
   const stats = new StubStats({ session: session.name, onMiss: stub.onMiss, exchanges: () => index.exchanges }, plan);
   const repeats = new RepeatCounter();
   const adminPrefix = `${config.record.adminPrefix}/`;
