@@ -20,6 +20,8 @@ interface ReplayFlags {
   failOn?: string[];
   repeat?: number;
   reporter?: string[];
+  oracle?: 'recording' | 'baseline';
+  stubs?: string[];
 }
 
 function durationArg(v: string): number {
@@ -47,6 +49,11 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
+    .option('--oracle <what>', 'judge the candidate against the recording or the baseline (resilience under a stub fault plan) [default: recording]', (v: string) => {
+      if (v !== 'recording' && v !== 'baseline') throw new InvalidArgumentError(`--oracle must be recording or baseline (got "${v}")`);
+      return v;
+    })
+    .option('--stubs <urls>', 'replayguard stubs serving the targets\' dependencies, comma-separated: their hits, misses and faults go into the report', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
     .action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
@@ -63,6 +70,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           out: flags.out,
           failOn: flags.failOn,
           repeat: flags.repeat,
+          oracle: flags.oracle,
+          stubs: flags.stubs,
         },
       });
       const outcome = await replay({

@@ -153,6 +153,8 @@ const replaySchema = z
     identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
+    oracle: z.enum(['recording', 'baseline']).default('recording').describe('what the candidate is judged against: the recording, or the baseline\'s answers to the same requests (resilience under a fault plan, where both call stubs of their dependencies); baseline needs replay.baseline'),
+    stubs: z.array(z.url({ protocol: /^https?$/, error: 'expected the URL of a replayguard stub such as http://127.0.0.1:9101' })).default([]).describe('replayguard stubs serving the targets\' dependencies: their hits, misses (with near-miss detail) and injected faults go into the summary and the report, and a miss fails the run'),
   })
   .strict();
 

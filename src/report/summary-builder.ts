@@ -1,4 +1,4 @@
-import type { LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
+import type { StubRunStats, LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
 import { signatureHits } from './signature-groups.js';
 
@@ -12,6 +12,10 @@ export interface SummaryExtras {
   exitCode: number;
   exitReason: string;
   durationMs: number;
+  /** @default 'recording' */
+  oracle?: 'recording' | 'baseline';
+  /** @default [] (absent from the summary) */
+  stubs?: StubRunStats[];
 }
 
 export interface SummaryBuilder {
@@ -99,6 +103,8 @@ export function createSummaryBuilder(): SummaryBuilder {
         exitCode: extras.exitCode,
         exitReason: extras.exitReason,
         durationMs: extras.durationMs,
+        ...(extras.oracle && extras.oracle !== 'recording' ? { oracle: extras.oracle } : {}),
+        ...(extras.stubs?.length ? { stubs: extras.stubs } : {}),
       };
     },
   };

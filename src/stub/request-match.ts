@@ -1,13 +1,8 @@
 import { diffJson } from '../compare/json-diff.js';
+import type { FieldDifference } from '../types/run.js';
 import type { RequestShape } from './request-shape.js';
 
-/** One way a recorded request differs from the one received: what a near-miss explanation lists. */
-export interface FieldDifference {
-  /** `path`, `query.<name>`, `header.<name>`, `body` or `body/<json pointer>`. */
-  field: string;
-  recorded?: unknown;
-  received?: unknown;
-}
+export type { FieldDifference };
 
 /** At most this many body fields are named per candidate: enough to see the cause, small enough to read. */
 const MAX_BODY_FIELDS = 8;

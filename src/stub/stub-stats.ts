@@ -1,21 +1,7 @@
 import type { CompiledPlan } from '../faults/fault-plan.js';
-import type { FieldDifference } from './request-match.js';
+import type { StubFaultCount, StubMiss } from '../types/run.js';
 
-/** One distinct request that missed, with why (what `/__replayguard/stats` and replay reports show). */
-export interface StubMiss {
-  method: string;
-  url: string;
-  route: string;
-  count: number;
-  closest: Array<{ seq: number; url: string; differences: FieldDifference[] }>;
-}
-
-export interface StubFaultCount {
-  rule: string;
-  kind: string;
-  match: string[];
-  injected: number;
-}
+export type { StubFaultCount, StubMiss };
 
 /** The stub's counters, as served at `/__replayguard/stats` and pulled by `replay --stubs`. */
 export interface StubStatsSnapshot {

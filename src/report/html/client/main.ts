@@ -6,6 +6,7 @@ import { createGroupViews } from './group-view.js';
 import { groupsView } from './groups-view.js';
 import { headerView } from './header-view.js';
 import { latencyView } from './latency-view.js';
+import { stubsView } from './stubs-view.js';
 import { learnedView } from './learned-view.js';
 import { readReportContext } from './report-context.js';
 import { routesView } from './routes-view.js';
@@ -80,7 +81,7 @@ function boot(): void {
   append(app, [
     headerView(ctx),
     controls.el,
-    h('main', null, groups.el, latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
+    h('main', null, groups.el, stubsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
     footerView(ctx),
   ]);
   hash.applying(applyState);
