@@ -19,20 +19,15 @@ export interface RecorderProcess {
 }
 
 /** The real `replayguard record` as a child process, from source through tsx; resolves once it logs its address. */
-export function spawnRecorder(args: string[]): Promise<RecorderProcess> {
-  return spawnListening('record', args);
-}
-
-/** A serving command (`record`, `stub`) as a child process; resolves once it logs `listening on URL`. */
-export async function spawnListening(command: 'record' | 'stub', args: string[]): Promise<RecorderProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '' } });
+export async function spawnRecorder(args: string[]): Promise<RecorderProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '' } });
   children.push(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   child.stdout!.resume();
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not start within 60 s:\n${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`recorder did not start within 60 s:\n${err}`)), 60_000);
     const check = (): void => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {
@@ -41,7 +36,7 @@ export async function spawnListening(command: 'record' | 'stub', args: string[])
       }
     };
     child.stderr!.on('data', check);
-    void exited.then(({ code }) => reject(new Error(`${command} exited early with ${code}:\n${err}`)));
+    void exited.then(({ code }) => reject(new Error(`recorder exited early with ${code}:\n${err}`)));
   });
   return { child, url, stderr: () => err, exited };
 }

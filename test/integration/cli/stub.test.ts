@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { exitWithin, spawnListening } from '../../helpers/cli-process.js';
+import { exitWithin } from '../../helpers/cli-process.js';
+import { spawnStub } from '../../helpers/cli-stub.js';
 import { recordDependency } from '../../helpers/stub.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -11,7 +12,7 @@ describe('replayguard stub (CLI)', () => {
     const db = await recordDependency((req, res) => void res.end(`answer ${req.url}`), [{ method: 'GET', path: '/price/1' }, { method: 'POST', path: '/charge', body: { amount: 1 } }]);
     const plan = path.join(tempDir(), 'plan.json');
     writeFileSync(plan, JSON.stringify({ seed: 7, faults: [{ name: 'charge down', match: 'POST /charge', calls: '1-2', status: { code: 503, headers: { 'retry-after': '1' } } }] }));
-    const stub = await spawnListening('stub', ['--db', db, '--session', 'test', '--port', '0', '--faults', plan]);
+    const stub = await spawnStub(['--db', db, '--session', 'test', '--port', '0', '--faults', plan]);
     expect(stub.stderr()).toContain('fault plan: 1 rule, seed 7');
     expect(await (await request(`${stub.url}/price/1`)).body.text()).toBe('answer /price/1');
     const charge = async (): Promise<number> => {
@@ -32,6 +33,6 @@ describe('replayguard stub (CLI)', () => {
     const db = await recordDependency((_req, res) => void res.end('x'), [{ method: 'GET', path: '/x' }]);
     const plan = path.join(tempDir(), 'plan.json');
     writeFileSync(plan, JSON.stringify({ faults: [{ match: 'GET /x', status: { code: 503 }, reset: {} }] }));
-    await expect(spawnListening('stub', ['--db', db, '--session', 'test', '--port', '0', '--faults', plan])).rejects.toThrow(/exited early with 2[\s\S]*RG_ERR_FAULT_PLAN[\s\S]*exactly one of/);
+    await expect(spawnStub(['--db', db, '--session', 'test', '--port', '0', '--faults', plan])).rejects.toThrow(/exited early with 2[\s\S]*RG_ERR_FAULT_PLAN[\s\S]*exactly one of/);
   });
 });
