@@ -136,6 +136,21 @@ export const catalogue = {
     hint: 'check that `replayguard stub` runs at {url} (its /__replayguard/stats must answer), or drop it from --stubs',
     exit: 2,
   },
+  RG_ERR_TLS_FILE: {
+    message: 'cannot read the TLS {what} {file}: {reason}',
+    hint: 'check the path given to {flag} (a readable PEM file)',
+    exit: 2,
+  },
+  RG_ERR_TLS_INVALID: {
+    message: 'the TLS {what} in {file} cannot be used: {reason}',
+    hint: '{fix}; the files are checked at startup and on every SIGHUP reload',
+    exit: 2,
+  },
+  RG_ERR_TARGET_TLS: {
+    message: 'TLS handshake with {url} failed for the first {count} requests ({reason})',
+    hint: '{fix}, then run the replay again',
+    exit: 2,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 function fill(template: string, params: Record<string, unknown>): string {

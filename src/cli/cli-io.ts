@@ -9,7 +9,7 @@ export interface CliIo {
   isTTY: boolean;
   stdout: NodeJS.WritableStream;
   /** Calls `handler` on every delivery of `signal` (a second one must be seen, to force the stop). */
-  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  onSignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', handler: () => void): void;
   /** Ends the process now, without waiting for the event loop (a forced stop). */
   exit(code: number): void;
 }

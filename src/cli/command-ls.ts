@@ -27,8 +27,10 @@ export function registerLs(program: Command, io: CliIo): void {
         const only = flags.session ? await store.findSession(flags.session) : undefined;
         const shown = flags.session ? sessions.filter((s) => s.id === only?.id) : sessions;
         const routes = await store.routeStats(only?.id);
+        // Stores written by several recorders at once (PostgreSQL) count per recorder too.
+        const recorders = (await store.recorderStats?.(only?.id)) ?? [];
         if (flags.json) {
-          io.out(JSON.stringify({ db: displayLocation(file), sessions: shown, routes }, null, 2));
+          io.out(JSON.stringify({ db: displayLocation(file), sessions: shown, routes, ...(store.recorderStats ? { recorders } : {}) }, null, 2));
           return;
         }
         io.out(`sessions in ${displayLocation(file)}`);
@@ -47,7 +49,17 @@ export function registerLs(program: Command, io: CliIo): void {
           if (mine.length === 0) continue;
           io.out(`\nsession "${s.name}" (${s.id}): ${mine.length} routes`);
           io.out(table(['method', 'route', 'exchanges', 'failures', 'bytes'], mine.map((r) => [r.method, r.route, r.exchanges, r.failures, formatBytes(r.bytes)])));
-          if (s.dropped > 0) io.out(`  ${s.dropped} captures were dropped because storage fell behind (the clients were served)`);
+          const theirs = recorders.filter((r) => r.sessionId === s.id);
+          if (theirs.length > 0) {
+            io.out(`recorders of "${s.name}": ${theirs.length}`);
+            io.out(
+              table(
+                ['recorder', 'host', 'pid', 'upstream', 'started', 'ended', 'exchanges', 'failures', 'dropped'],
+                theirs.map((r) => [r.id, r.host, r.pid, r.upstream, formatTime(r.startedAt), formatTime(r.endedAt), r.exchanges, r.failures, r.dropped]),
+              ),
+            );
+          }
+          if (s.dropped > 0) io.out(`  ${s.dropped} captures were dropped because storage fell behind or was unreachable (the clients were served)`);
         }
       } finally {
         await store.close();

@@ -3,11 +3,13 @@ import { startRecorder } from '../record/recorder.js';
 import { resolveLocation } from '../store/open-store.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
+import { clientTlsOptions, clientTlsOverrides, serverTlsOverride, type ClientTlsFlags } from './tls-flags.js';
+import { isReplayguardError, reasonOf } from '../errors.js';
 
 /** How long flushing may take once the grace period has cut what was in flight. */
 const FLUSH_ALLOWANCE_MS = 10_000;
 
-interface RecordFlags {
+interface RecordFlags extends ClientTlsFlags {
   upstream?: string;
   port?: number;
   host?: string;
@@ -18,10 +20,12 @@ interface RecordFlags {
   include?: string[];
   exclude?: string[];
   maxBodyBytes?: number;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export function registerRecord(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('record')
     .description('run the recording proxy in front of an upstream, storing every exchange in SQLite')
     .option('--upstream <url>', 'where requests are forwarded, e.g. http://staging:8080')
@@ -34,7 +38,9 @@ export function registerRecord(program: Command, io: CliIo): void {
     .option('--include <pattern>', 'record only matching requests, e.g. "GET /api/**" (repeatable)', collect)
     .option('--exclude <pattern>', 'never record matching requests, e.g. /health (repeatable)', collect)
     .option('--max-body-bytes <n>', 'store at most this many bytes of each body [default: 1048576]', intArg('--max-body-bytes'))
-    .action(async (flags: RecordFlags) => {
+    .option('--tls-cert <file>', 'listen with TLS, serving this PEM certificate (reloaded on SIGHUP)')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert');
+  clientTlsOptions(command, 'an https upstream').action(async (flags: RecordFlags) => {
       const { config } = resolveForCli(io, flags.config, {
         db: flags.db,
         record: {
@@ -46,10 +52,23 @@ export function registerRecord(program: Command, io: CliIo): void {
           include: flags.include,
           exclude: flags.exclude,
           maxBodyBytes: flags.maxBodyBytes,
+          tls: serverTlsOverride(flags),
+          upstreamTls: clientTlsOverrides(flags),
         },
       });
       // Relative paths are relative to the CLI's working directory, as `ls` reads them; URLs stay URLs.
       const recorder = await startRecorder({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, env: io.env, cwd: io.cwd, log: (line) => io.err(line) });
+      // SIGHUP: a renewed certificate is served to new connections; open ones keep working. A bad
+      // file keeps the old certificate and says why.
+      // Only with TLS: otherwise SIGHUP keeps its default (a closed terminal stops the recorder).
+      if (config.record.tls) io.onSignal('SIGHUP', () => {
+        try {
+          recorder.reloadTls();
+          io.err('replayguard record: SIGHUP: TLS certificate reloaded');
+        } catch (e) {
+          io.err(`replayguard record: SIGHUP: kept the current certificate: ${isReplayguardError(e) ? e.describe() : reasonOf(e)}`);
+        }
+      });
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string): void => {
@@ -62,13 +81,16 @@ export function registerRecord(program: Command, io: CliIo): void {
           stopping = true;
           io.err(`replayguard record: ${signal}: finishing in-flight requests (up to ${config.record.shutdownGrace} ms) and flushing…`);
           // In-flight requests are cut at the grace; this only fires if storing what was captured hangs.
-          setTimeout(() => {
+          const backstop = setTimeout(() => {
             io.err(`replayguard record: storage did not finish within ${FLUSH_ALLOWANCE_MS} ms of the grace period; exiting`);
             io.exit(2);
           }, config.record.shutdownGrace + FLUSH_ALLOWANCE_MS).unref();
           void recorder.close().then(() => {
+            // Cleared, not only unref'd: run in-process (tests, the API) it would fire after a clean stop.
+            clearTimeout(backstop);
             const s = recorder.stats();
-            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped`);
+            const why = s.dropped > 0 ? ' (not stored: the queue was full or storage was unreachable)' : '';
+            io.err(`replayguard record: stopped; session "${s.session}": ${s.written} exchanges stored, ${s.dropped} dropped${why}`);
             resolve();
           });
         };

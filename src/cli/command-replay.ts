@@ -3,9 +3,10 @@ import { parseDuration } from '../config/schema.js';
 import { replay } from '../run/replay.js';
 import { collect, headerArg, intArg, numberArg, secretArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
+import { clientTlsOptions, clientTlsOverrides, type ClientTlsFlags } from './tls-flags.js';
 import type { CommandResult } from './run-cli.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends ClientTlsFlags {
   target?: string;
   baseline?: string;
   db?: string;
@@ -33,7 +34,7 @@ function durationArg(v: string): number {
 }
 
 export function registerReplay(program: Command, io: CliIo, result: CommandResult): void {
-  program
+  const command = program
     .command('replay')
     .description('re-send a recorded session to a candidate build, compare every response, exit 1 on regressions')
     .option('--target <url>', 'the candidate build, e.g. http://127.0.0.1:3000')
@@ -54,8 +55,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
       return v;
     })
     .option('--stubs <urls>', 'replayguard stubs serving the targets\' dependencies, comma-separated: their hits, misses and faults go into the report', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
-    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
-    .action(async (flags: ReplayFlags) => {
+    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect);
+  clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
         replay: {
@@ -72,6 +73,7 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           repeat: flags.repeat,
           oracle: flags.oracle,
           stubs: flags.stubs,
+          tls: clientTlsOverrides(flags),
         },
       });
       const outcome = await replay({

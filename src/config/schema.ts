@@ -93,6 +93,17 @@ export type CompareConfig = z.output<typeof compareSchema>;
 /** An include/exclude pattern: an empty one would match nothing (and the glob compiler refuses it). */
 const trafficPattern = z.string().regex(/\S/, 'expected a pattern such as "GET /api/**" or "/health", not an empty string');
 
+/** What a client trusts and presents when it calls an https upstream or target. */
+const clientTlsSchema = z
+  .object({
+    ca: z.array(z.string().min(1)).default([]).describe('PEM files of CAs trusted besides the system ones (a private CA that signed the server\'s certificate)'),
+    cert: z.string().min(1).optional().describe('client certificate (PEM) presented for mutual TLS'),
+    key: z.string().min(1).optional().describe('private key (PEM) of the client certificate'),
+    insecure: z.boolean().default(false).describe('accept any server certificate (throwaway test setups only)'),
+  })
+  .strict()
+  .refine((t) => (t.cert === undefined) === (t.key === undefined), 'mutual TLS needs both cert and key (--client-cert and --client-key)');
+
 const recordSchema = z
   .object({
     upstream: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://staging:8080' }).optional().describe('where the proxy forwards every request'),
@@ -106,6 +117,15 @@ const recordSchema = z
     upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout, e.g. "30s" (default 30 s); clients then get 504'),
     shutdownGrace: duration.default(10_000).describe('on SIGINT/SIGTERM, how long in-flight requests (and endless streams such as SSE) may take before their connections are closed, e.g. "10s" (default 10 s)'),
     preserveHost: z.boolean().default(false).describe('forward the client\'s Host header instead of the upstream\'s (X-Forwarded-Host carries it either way)'),
+    tls: z
+      .object({
+        cert: z.string().min(1).describe('certificate (PEM, with its chain) the proxy serves; reloaded on SIGHUP'),
+        key: z.string().min(1).describe('private key (PEM) of that certificate'),
+      })
+      .strict()
+      .optional()
+      .describe('listen with TLS (https) instead of plain http'),
+    upstreamTls: clientTlsSchema.prefault({}).describe('TLS towards an https upstream: extra CAs, a client certificate, or no verification'),
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
@@ -152,6 +172,7 @@ const replaySchema = z
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
     identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
+    tls: clientTlsSchema.prefault({}).describe('TLS towards https targets and baselines: extra CAs, a client certificate, or no verification'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
     oracle: z.enum(['recording', 'baseline']).default('recording').describe('what the candidate is judged against: the recording, or the baseline\'s answers to the same requests (resilience under a fault plan, where both call stubs of their dependencies); baseline needs replay.baseline'),
     stubs: z.array(z.url({ protocol: /^https?$/, error: 'expected the URL of a replayguard stub such as http://127.0.0.1:9101' })).default([]).describe('replayguard stubs serving the targets\' dependencies: their hits, misses (with near-miss detail) and injected faults go into the summary and the report, and a miss fails the run'),

@@ -1,4 +1,5 @@
 import type { ExchangeFailure } from '../types.js';
+import { isTlsFailureCode } from './tls.js';
 
 /**
  * One classification of transport errors (undici's, reply-from's, Node's) into the failure kinds that
@@ -15,7 +16,9 @@ export function classifyTransportFailure(error: unknown): ExchangeFailure {
     return { kind: 'timeout', code, message };
   }
   if (parser || code.startsWith('HPE_') || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return { kind: 'malformed', code, message };
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'refused', code, message };
+  // A handshake that fails (certificate not trusted, client certificate missing) is a connection
+  // that was never made: refused, so replay stops early instead of failing every exchange.
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || isTlsFailureCode(code)) return { kind: 'refused', code, message };
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') return { kind: 'reset', code, message };
   return { kind: 'error', code, message };
 }

@@ -160,9 +160,13 @@ export class CaptureWriter {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Flush everything, end the session, close the database, stop the thread. */
-  close(endedAt = Date.now()): Promise<void> {
+  /**
+   * Flush everything, end the session, close the database, stop the thread. A store that is
+   * unreachable is retried until `flushBy` (epoch ms); what is not stored by then counts as dropped.
+   */
+  close(endedAt = Date.now(), flushBy = Number.POSITIVE_INFINITY): Promise<void> {
     this.closedPromise ??= (async () => {
+      if (!this.dead && Number.isFinite(flushBy)) this.worker.postMessage({ type: 'stopBy', at: flushBy } satisfies ToWriter);
       await this.drain();
       this.closed = true;
       if (this.dead) return;
@@ -180,6 +184,8 @@ export class CaptureWriter {
   }
 
   private onMessage(m: FromWriter): void {
+    // Said by the thread once per change (down, back), so a second outage is told too.
+    if (m.type === 'warning') this.options.onWarning?.(m.message);
     if (m.type !== 'ack') return;
     if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import httpProxy from '@fastify/http-proxy';
 import { Pool } from 'undici';
@@ -8,6 +9,7 @@ import type { Capture, ExchangeFailure, HeaderPairs } from '../types.js';
 import { BodyTap } from '../http/body-tap.js';
 import { pairsFromObject, pairsFromRaw } from '../http/header-pairs.js';
 import { classifyTransportFailure } from '../http/transport-failure.js';
+import { isTlsFailureCode, tlsFailureHint, type ServerTlsMaterial } from '../http/tls.js';
 import type { TrafficFilter } from './traffic-filter.js';
 
 /** What the proxy needs from the rest of the recorder. */
@@ -19,6 +21,10 @@ export interface ProxyDeps {
   capture: (exchange: Capture) => void;
   /** Health and stats for the admin endpoints. */
   stats: () => object;
+  /** Listen with TLS, serving this certificate. @default plain http */
+  tls?: ServerTlsMaterial;
+  /** undici `connect` options towards an https upstream (CAs, client certificate). @default undici's */
+  upstreamTls?: ConnectionOptions;
 }
 
 interface CaptureState {
@@ -76,7 +82,9 @@ function isEndlessStream(headers: IncomingHttpHeaders | Record<string, unknown>)
 export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance> {
   const { record, filter, upstream } = deps;
   const upstreamUrl = new URL(upstream);
+  // Typed as the http flavour: the https server differs only in TLS methods the recorder calls itself.
   const app = Fastify({
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     logger: false,
     // Recorded clients may send anything; the proxy must not reject what the upstream would accept.
     bodyLimit: Number.MAX_SAFE_INTEGER,
@@ -109,6 +117,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     headersTimeout: record.upstreamTimeout,
     bodyTimeout: Math.max(record.upstreamTimeout, 300_000),
     keepAliveTimeout: 4_000,
+    ...(deps.upstreamTls ? { connect: deps.upstreamTls } : {}),
   });
 
   // Shutdown has one deadline for everything. Once closing, every response ends its connection, and
@@ -230,6 +239,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     if (failure.kind === 'malformed') {
       return { error: "the upstream's response was malformed", ...base, reason: failure.message, hint: `${upstream} answered with something that is not valid HTTP/1.1; fix the upstream's response` };
     }
+    if (isTlsFailureCode(failure.code)) return { error: 'TLS handshake with the upstream failed', ...base, reason: failure.message, hint: tlsFailureHint(failure.code) };
     return { error: 'upstream unavailable', ...base, reason: failure.message, hint: `check that ${upstream} is running and reachable from the proxy` };
   }
 

@@ -3,6 +3,8 @@ import { ReplayguardError, reasonOf } from '../errors.js';
 import { displayLocation, resolveLocation } from '../store/open-store.js';
 import type { SessionInfo } from '../types.js';
 import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
+import type { Server as TlsServer } from 'node:tls';
+import { clientTlsOptions, loadServerTls } from '../http/tls.js';
 import { CaptureWriter } from './capture-writer.js';
 import { buildProxyServer } from './proxy-server.js';
 import { createTrafficFilter } from './traffic-filter.js';
@@ -13,7 +15,7 @@ export interface RecorderOptions {
   log?: (line: string) => void;
   /** Environment for REPLAYGUARD_REDACTION_KEY. @default process.env */
   env?: Record<string, string | undefined>;
-  /** Where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
+  /** Base for relative certificate paths, and where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
   cwd?: string;
 }
 
@@ -34,6 +36,12 @@ export interface RunningRecorder {
   stats(): RecorderStats;
   /** Wait until every finished exchange so far is in the database. */
   drain(): Promise<void>;
+  /**
+   * Read the TLS certificate and key again (a renewed certificate) and serve them to new handshakes;
+   * open connections keep theirs. Throws a catalogue error, keeping the old certificate, when the
+   * new files are unusable. A no-op without TLS.
+   */
+  reloadTls(): void;
   /** Stop accepting, finish in-flight requests, flush, close the database. */
   close(): Promise<void>;
 }
@@ -51,6 +59,11 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     throw new ReplayguardError('RG_ERR_USAGE', { details: 'record needs an upstream: pass --upstream http://staging:8080 (or set record.upstream in the config)', command: 'record' });
   }
   const upstreamOrigin = new URL(upstream).origin === 'null' ? upstream : upstream.replace(/\/$/, '');
+  const cwd = options.cwd ?? process.cwd();
+  // Certificates are checked before anything is opened: a bad file is a startup error, not a failed handshake.
+  const tlsFiles = config.record.tls;
+  const tls = tlsFiles ? loadServerTls(tlsFiles, cwd) : undefined;
+  const upstreamTls = clientTlsOptions(config.record.upstreamTls, cwd);
   const dbFile = resolveLocation(config.db);
   const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db, options.cwd), create: true });
   const writer = new CaptureWriter({
@@ -86,6 +99,8 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
       writer.enqueue(exchange);
     },
     stats,
+    tls,
+    upstreamTls,
   });
   let address: string;
   try {
@@ -108,10 +123,16 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     dbFile,
     stats,
     drain: () => writer.drain(),
+    reloadTls() {
+      if (!tlsFiles) return;
+      (app.server as unknown as TlsServer).setSecureContext(loadServerTls(tlsFiles, cwd));
+    },
     close() {
       // app.close() stops accepting and waits for in-flight requests; their onResponse hooks
       // enqueue the last captures before the writer is flushed and closed.
-      closing ??= app.close().then(() => writer.close());
+      // Storage that is down gets the same grace as in-flight requests (at least a second after them).
+      const flushBy = Date.now() + config.record.shutdownGrace;
+      closing ??= app.close().then(() => writer.close(Date.now(), Math.max(flushBy, Date.now() + 1000)));
       return closing;
     },
   };

@@ -14,7 +14,11 @@ export interface WriterInit {
   maxDecodedBytes: number;
 }
 
-export type ToWriter = { type: 'batch'; batch: PackedBatch } | { type: 'close'; endedAt: number };
+export type ToWriter =
+  | { type: 'batch'; batch: PackedBatch }
+  | { type: 'close'; endedAt: number }
+  /** Shutdown: stop retrying an unreachable store at `at` (epoch ms); what is not written by then is counted as dropped. */
+  | { type: 'stopBy'; at: number };
 
 /** A ReplayguardError flattened for postMessage (class identity does not survive the clone). */
 export interface SerializedError {
@@ -27,4 +31,6 @@ export type FromWriter =
   | { type: 'ready'; session: SessionInfo }
   | { type: 'fatal'; error: SerializedError }
   | { type: 'ack'; bytes: number; written: number; failed: number; error?: string; /** the batch buffer, handed back for reuse */ buffer: ArrayBuffer }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** Storage went away or came back: said once per change, never per request. */
+  | { type: 'warning'; message: string };

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isReplayguardError, reasonOf } from '../errors.js';
 import { createRouteTemplater } from '../routes/route-template.js';
@@ -6,13 +7,19 @@ import type { RecordingStore } from '../store/store.js';
 import type { NewExchange } from '../types.js';
 import { createRedactor } from '../redact/redactor.js';
 import { unpackBatch, type PackedBatch } from './capture-batch.js';
+import { StoreRetry } from './store-retry.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
 /**
  * The writer thread: redaction, route templates and store writes happen here, never on the proxy's
  * event loop. Each batch is one `append` (one transaction). A store that fails (disk full, locked
- * file, a database gone away) costs the batch, counted as dropped; it never ends this thread, and so
- * never ends recording.
+ * file) costs the batch, counted as dropped; it never ends this thread, and so never ends recording.
+ *
+ * A store shared by several recorders (PostgreSQL) registers this recorder, and every exchange
+ * carries this recorder's own sequence number, so a batch written again is stored once. Such a store
+ * going away (a restart) is waited out: the batch is retried with backoff while later ones wait
+ * behind it, bounded by the recorder's queue (record.queue.maxBytes), past which captures are dropped
+ * and counted. At shutdown the retries stop at the deadline the recorder sets.
  */
 
 const port = parentPort!;
@@ -21,10 +28,13 @@ const send = (m: FromWriter): void => port.postMessage(m);
 
 let store: RecordingStore;
 let sessionId: number;
+/** Set when the store takes several recorders: writes then name this recorder and are retried. */
+let recorderId: number | undefined;
 try {
   store = await openRecordingStore(init.location);
   const session = await store.openSession(init.session);
   sessionId = session.id;
+  recorderId = await store.registerRecorder?.(sessionId, { host: hostname(), pid: process.pid, upstream: init.session.upstream, startedAt: init.session.startedAt });
   send({ type: 'ready', session });
 } catch (e) {
   send({ type: 'fatal', error: isReplayguardError(e) ? { code: e.code, params: e.params, message: e.message } : { message: reasonOf(e) } });
@@ -34,13 +44,20 @@ try {
 // One redactor for the session: a secret redacted once is recognised wherever it appears later.
 const redactor = createRedactor({ config: init.redact, key: Buffer.from(init.redactionKey), maxDecodedBytes: init.maxDecodedBytes });
 const templater = createRouteTemplater(init.routeTemplates);
+const appendOptions = recorderId === undefined ? {} : { recorderId };
+/** This recorder's sequence: the next exchange's number. */
+let nextSeq = 1;
+const retry = new StoreRetry({
+  onDown: (reason) => send({ type: 'warning', message: `recording storage is unreachable (${reason}): captures wait in the queue and writing is retried; past record.queue.maxBytes they are dropped and counted` }),
+  onBack: () => send({ type: 'warning', message: 'recording storage is reachable again: writing resumed' }),
+});
 /** Drops not yet added to the session's counter (the store failed when they happened). */
 let uncounted = 0;
 
 async function countDrops(): Promise<string | undefined> {
   if (uncounted === 0) return undefined;
   try {
-    await store.addDropped(sessionId, uncounted);
+    await retry.run(() => store.addDropped(sessionId, uncounted, appendOptions), false);
     uncounted = 0;
     return undefined;
   } catch (e) {
@@ -56,9 +73,10 @@ async function writeBatch(batch: PackedBatch): Promise<void> {
   try {
     const exchanges: NewExchange[] = unpackBatch(batch).map((c) => {
       const e = redactor.redact(c);
-      return { ...e, route: templater.templateOf(e.request.url) };
+      return { ...e, route: templater.templateOf(e.request.url), ...(recorderId === undefined ? {} : { seq: nextSeq++ }) };
     });
-    await store.append(sessionId, exchanges);
+    // Numbered once, before the first attempt: a retry carries the same numbers and is stored once.
+    await retry.run(() => store.append(sessionId, exchanges, appendOptions), recorderId !== undefined);
     written = exchanges.length;
   } catch (e) {
     // The batch is lost, counted; the proxy keeps serving.
@@ -75,7 +93,8 @@ async function writeBatch(batch: PackedBatch): Promise<void> {
 async function close(endedAt: number): Promise<void> {
   await countDrops();
   try {
-    await store.endSession(sessionId, endedAt);
+    if (recorderId !== undefined) await retry.run(() => store.endRecorder!(recorderId!, endedAt), false);
+    await retry.run(() => store.endSession(sessionId, endedAt), false);
   } catch {
     // the session stays open-ended; its captures are stored all the same
   }
@@ -90,6 +109,8 @@ async function close(endedAt: number): Promise<void> {
 // One message at a time, in order: an asynchronous backend must not interleave two batches.
 let chain: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWriter) => {
+  // The shutdown deadline applies at once, to the batch being retried too, not after it.
+  if (msg.type === 'stopBy') return retry.stopBy(msg.at);
   chain = chain.then(() => (msg.type === 'batch' ? writeBatch(msg.batch) : close(msg.endedAt))).catch((e: unknown) => {
     // Only a bug gets here (every step above handles its own failures): say so, keep the thread.
     console.error(`replayguard: writer thread: unexpected error: ${reasonOf(e)}`);

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { createComparer } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
 import { NoiseLearner } from '../noise/noise-learner.js';
@@ -7,6 +8,7 @@ import type { RouteLatency } from '../types/run.js';
 import { createTargetClient, type TargetClient } from './http-client.js';
 import { LatencyTracker, trackLatency } from './latency.js';
 import { createRedactor } from '../redact/redactor.js';
+import { createMissingSecretsTally } from './missing-secrets.js';
 import { createRequestBuilder } from './request-builder.js';
 import { finalResults, learnNoise, persistResults, type Learned, type ResultEvent } from './result-stages.js';
 import { replayExchanges } from './replay-stage.js';
@@ -36,6 +38,8 @@ export interface ReplayEngineOptions {
   redactionKey: Buffer;
   /** Told once per distinct warning. */
   warn: (message: string) => void;
+  /** TLS towards https targets (see clientTlsOptions). @default undici's */
+  tls?: ConnectionOptions | undefined;
 }
 
 /** How many results are buffered before one write transaction. */
@@ -54,7 +58,7 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
   const { config, results, runId, warn } = options;
   const target = config.replay.target!;
   const baselineUrl = config.replay.baseline ?? null;
-  const clientOptions = { connections: config.replay.concurrency, timeoutMs: config.replay.timeout, maxBodyBytes: COMPARE_BODY_CAP };
+  const clientOptions = { connections: config.replay.concurrency, timeoutMs: config.replay.timeout, maxBodyBytes: COMPARE_BODY_CAP, tls: options.tls };
   const clients: TargetClient[] = [];
   try {
     const candidate = createTargetClient(new URL(target).origin, clientOptions);
@@ -75,6 +79,7 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
     // Header overrides are credentials more often than not: none of their values is stored in clear.
     for (const value of Object.values(options.headers)) redactor.remember(value);
 
+    const missingSecrets = createMissingSecretsTally();
     const replayed = replayExchanges(options.exchanges, {
       target,
       candidate,
@@ -91,10 +96,12 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
       oracle,
       redactor,
       secrets: options.secrets,
-      onMissingSecrets: (names) =>
+      onMissingSecrets: (names, exchange) => {
+        missingSecrets.add(names, exchange);
         warn(
-          `${names.map((n) => `"${n}"`).join(', ')} ${names.length === 1 ? 'was' : 'were'} redacted at record time and ${names.length === 1 ? 'is' : 'are'} needed to replay some exchanges, but no earlier response supplied ${names.length === 1 ? 'it' : 'them'}: pass ${names.filter((n) => n !== 'path' && n !== 'body').map((n) => `--secret '${n}=…'`).join(' ') || '--secret NAME=VALUE'} (or --header for a credential header); those exchanges are not sent and count as errors`,
-        ),
+          `${names.map((n) => `"${n}"`).join(', ')} ${names.length === 1 ? 'was' : 'were'} redacted at record time and ${names.length === 1 ? 'is' : 'are'} needed to replay some exchanges, but no earlier response supplied ${names.length === 1 ? 'it' : 'them'}: pass ${names.filter((n) => n !== 'path' && n !== 'body').map((n) => `--secret '${n}=…'`).join(' ') || '--secret NAME=VALUE'} (or --header for a credential header); those exchanges are not sent and count as unreproduced`,
+        );
+      },
       total: options.total,
       unreachableAfter: config.replay.unreachableAfter,
       warn,
@@ -108,7 +115,8 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
     } else {
       yield* finalResults(persisted);
     }
-    yield { type: 'end', ...learned, latency: latency.summarize() };
+    // What could not even be sent comes first: nothing else about those exchanges can be judged.
+    yield { type: 'end', ...learned, unreproduced: [...missingSecrets.groups(), ...learned.unreproduced], latency: latency.summarize() };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
   }

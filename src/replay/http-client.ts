@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Pool } from 'undici';
 import { BodyTap } from '../http/body-tap.js';
 import { pairsFromObject } from '../http/header-pairs.js';
@@ -26,7 +27,7 @@ function failureOf(err: unknown, timeoutMs: number): ExchangeFailure {
 }
 
 /** A keep-alive connection pool to one origin (candidate or baseline), sized to the concurrency. */
-export function createTargetClient(origin: string, options: { connections: number; timeoutMs: number; maxBodyBytes: number }): TargetClient {
+export function createTargetClient(origin: string, options: { connections: number; timeoutMs: number; maxBodyBytes: number; tls?: ConnectionOptions | undefined }): TargetClient {
   const pool = new Pool(origin, {
     connections: options.connections,
     pipelining: 1,
@@ -34,6 +35,7 @@ export function createTargetClient(origin: string, options: { connections: numbe
     bodyTimeout: options.timeoutMs,
     connectTimeout: Math.min(options.timeoutMs, 10_000),
     keepAliveTimeout: 4_000,
+    ...(options.tls ? { connect: options.tls } : {}),
   });
   return {
     origin,

@@ -5,6 +5,7 @@ import type { Difference } from '../types/comparison.js';
 import type { Exchange, ExchangeFailure, StoredBody } from '../types/exchange.js';
 import type { AppliedMapping, ObservedResponse, ReplayResult, SentRequest } from '../types/run.js';
 import type { OutgoingRequest, SendOutcome, TargetClient } from './http-client.js';
+import { missingSecretsCause } from './missing-secrets.js';
 import { IdMap } from './id-map.js';
 import { PlaceholderMap, type SecretUse } from './placeholder-map.js';
 import { judgeAgainstBaseline } from './baseline-oracle.js';
@@ -74,9 +75,7 @@ function secretMappings(uses: readonly SecretUse[], redactor: Redactor): Applied
 }
 
 export function missingSecretsReason(names: readonly string[]): string {
-  const list = names.map((n) => `"${n}"`).join(', ');
-  const example = names.find((n) => n !== 'path' && n !== 'body') ?? 'name';
-  return `not sent: it needs ${names.length === 1 ? 'a secret' : 'secrets'} redacted at record time (${list}) that no earlier response supplied; pass --secret '${example}=…' (or replay.secrets)`;
+  return `not sent: it needs ${missingSecretsCause(names)}`;
 }
 
 /** Send, compare, and shape a ReplayResult; never throws for transport problems. */
@@ -118,9 +117,10 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
       const resolved = candidateSecrets.resolve(withIds);
       if (!resolved.ok) {
         options.onMissingSecrets?.(resolved.missing, exchange);
-        // Never a silent pass: what cannot be reproduced fails the run like a transport error does.
+        // Never a silent pass: the replay cannot reproduce what was recorded without it (issue 11), so
+        // it counts under `failOn: unreproduced…`, with the cause kept on the result.
         const failure: ExchangeFailure = { kind: 'error', code: 'SECRET_MISSING', message: missingSecretsReason(resolved.missing) };
-        return { result: { ...base, ...none, verdict: 'error', error: failure }, noise: null, connectFailure: null };
+        return { result: { ...base, ...none, verdict: 'unreproduced', error: failure }, noise: null, connectFailure: null };
       }
       const request = resolved.request;
       const baselineResolved = baseline ? baselineSecrets.resolve(options.stateful ? baselineIds.rewriteRequest(built) : built) : null;

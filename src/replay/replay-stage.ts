@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { ReplayguardError, reasonOf } from '../errors.js';
 import type { Exchange, ExchangeFailure } from '../types/exchange.js';
+import { isTlsFailureCode, tlsFailureHint } from '../http/tls.js';
 import { createExchangeReplayer, type ExchangeReplayerOptions, type Replayed } from './replay-exchange.js';
 import { isMutating, schedule } from './scheduler.js';
 
@@ -85,6 +86,9 @@ export async function* replayExchanges(exchanges: AsyncIterable<Exchange>, optio
   if (sourceError) throw sourceError;
   if (unreachable) {
     const failure = unreachable as ExchangeFailure;
+    if (isTlsFailureCode(failure.code)) {
+      throw new ReplayguardError('RG_ERR_TARGET_TLS', { url: options.target, count: attempts, reason: `${failure.code}: ${failure.message}`, fix: tlsFailureHint(failure.code) });
+    }
     throw new ReplayguardError('RG_ERR_TARGET_UNREACHABLE', { url: options.target, count: attempts, reason: `${failure.code}: ${failure.message}` });
   }
 }

@@ -25,6 +25,11 @@ export function testcaseXml(r: ReplayResult): string {
   switch (r.verdict) {
     case 'regression':
     case 'unreproduced': {
+      if (!r.comparison && r.error) {
+        // Not sent at all (a secret nobody supplied): the cause is the whole message.
+        const msg = `not reproduced: ${r.error.message}`;
+        return `${open}>\n      <failure message="${escapeXmlAttr(msg)}" type="unreproduced">${escapeXml(msg)}</failure>\n    </testcase>\n`;
+      }
       const diffs = r.comparison?.differences ?? [];
       const lines = diffs.slice(0, MAX_LISTED).map((d) => `${describeDifference(d)}${valueDetail(d)}${d.unreproduced ? ' (on the baseline too: not reproduced)' : ''}`);
       if (diffs.length > MAX_LISTED) lines.push(`… ${diffs.length - MAX_LISTED} more differences`);

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { isReplayguardError, ReplayguardError } from '../errors.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
+import { clientTlsOptions } from '../http/tls.js';
 import { replayEngine } from '../replay/engine.js';
 import { resolveHeaderOverrides } from '../replay/request-builder.js';
 import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
@@ -72,6 +73,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const headers = resolveHeaderOverrides(config.replay.headers, env);
   const secrets = new Map(Object.entries(resolveHeaderOverrides(config.replay.secrets, env, 'secrets')).map(([k, v]) => [normalizeKey(k), v]));
   // Results are redacted as recordings are, with the recording's key when it can be read.
+  const tls = clientTlsOptions(config.replay.tls, cwd);
   const { key: redactionKey } = loadRedactionKey({ env, keyFile: redactionKeyFile(config.db, cwd), create: false });
 
   const dbFile = resolveLocation(config.db, cwd);
@@ -114,7 +116,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     let unreproduced: UnreproducedGroup[] = [];
     let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
-    const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, secrets, redactionKey, warn });
+    const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, secrets, redactionKey, warn, tls });
     // Recordings that turn out damaged part-way: what was replayed up to there is finished, stored and
     // reported like any run (exit 2, saying why), then the catalogue error goes up.
     let damaged: ReplayguardError | null = null;

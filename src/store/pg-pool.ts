@@ -44,15 +44,15 @@ export function createPgPool(location: PgLocation, options: PgPoolOptions = {}):
     ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   pool.on('error', () => {});
+  // Once per connection, not per checkout: a listener added at each use piles up on pooled clients.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
 /** The first connection, with "server not there" turned into our error naming the URL and the cause. */
 export async function connectOrExplain(pool: pg.Pool, location: PgLocation): Promise<pg.PoolClient> {
   try {
-    const client = await pool.connect();
-    client.on('error', () => {});
-    return client;
+    return await pool.connect();
   } catch (e) {
     throw new ReplayguardError('RG_ERR_DB_UNREACHABLE', { url: location.display, reason: reasonOf(e) }, { cause: e });
   }

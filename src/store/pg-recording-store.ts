@@ -4,7 +4,7 @@ import { ReplayguardError, isReplayguardError, reasonOf } from '../errors.js';
 import type { Exchange, NewExchange, RecorderCounts, RecorderInfo, RouteStats, SessionInfo, SessionStats } from '../types.js';
 import { migratePg, quoteIdent } from './pg-migrations.js';
 import { parsePgLocation, type PgLocation } from './pg-location.js';
-import { connectOrExplain, createPgPool } from './pg-pool.js';
+import { connectOrExplain, createPgPool, isConnectionError } from './pg-pool.js';
 import { DEDUPE_MIN_BYTES, toExchange, toSession, type ExchangeRow, type SessionRow } from './sqlite-recording-store.js';
 import type { AppendOptions, RecordingStore } from './store.js';
 
@@ -102,11 +102,27 @@ export class PgRecordingStore implements RecordingStore {
     await this.pool.query(`UPDATE ${this.t.recorders} SET ended_at = $2 WHERE id = $1`, [recorderId, endedAt]);
   }
 
+  /**
+   * Writes that meet a server gone away (stopped, restarting, network) fail with RG_ERR_DB_UNREACHABLE,
+   * the one error a recorder retries: the same batch sent again is stored once (recorder, seq).
+   */
   async append(sessionId: number, exchanges: readonly NewExchange[], options: AppendOptions = {}): Promise<number[]> {
+    return this.unreachableAs(() => this.appendBatch(sessionId, exchanges, options));
+  }
+
+  private async unreachableAs<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (!isReplayguardError(e) && isConnectionError(e)) throw new ReplayguardError('RG_ERR_DB_UNREACHABLE', { url: this.location, reason: reasonOf(e) }, { cause: e });
+      throw e;
+    }
+  }
+
+  private async appendBatch(sessionId: number, exchanges: readonly NewExchange[], options: AppendOptions): Promise<number[]> {
     if (exchanges.length === 0) return [];
     const recorderId = options.recorderId ?? null;
     const client = await this.pool.connect();
-    client.on('error', () => {});
     let inTransaction = false;
     try {
       let seqs: number[];
@@ -201,11 +217,13 @@ export class PgRecordingStore implements RecordingStore {
   }
 
   async addDropped(sessionId: number, count: number, options: AppendOptions = {}): Promise<void> {
-    if (options.recorderId !== undefined) {
-      await this.pool.query(`UPDATE ${this.t.recorders} SET dropped = dropped + $2 WHERE id = $1`, [options.recorderId, count]);
-    } else {
-      await this.pool.query(`UPDATE ${this.t.sessions} SET dropped = dropped + $2 WHERE id = $1`, [sessionId, count]);
-    }
+    await this.unreachableAs(async () => {
+      if (options.recorderId !== undefined) {
+        await this.pool.query(`UPDATE ${this.t.recorders} SET dropped = dropped + $2 WHERE id = $1`, [options.recorderId, count]);
+      } else {
+        await this.pool.query(`UPDATE ${this.t.sessions} SET dropped = dropped + $2 WHERE id = $1`, [sessionId, count]);
+      }
+    });
   }
 
   async findSession(ref: string): Promise<SessionInfo | undefined> {
@@ -232,7 +250,6 @@ export class PgRecordingStore implements RecordingStore {
   async *iterate(sessionId: number, options: { afterSeq?: number; batchSize?: number } = {}): AsyncIterable<Exchange> {
     const batch = safeInt(options.batchSize ?? 256, 'batchSize');
     const client = await this.pool.connect();
-    client.on('error', () => {});
     this.iterating.add(client);
     let done = false;
     try {

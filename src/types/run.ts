@@ -47,7 +47,7 @@ export interface ReplayResult {
   recordedTiming: { ttfbMs: number | null; totalMs: number };
   candidate: ObservedResponse | null;
   baseline: ObservedResponse | null;
-  /** Transport failure or timeout when the verdict is `error`; reason when `skipped`. */
+  /** Transport failure or timeout when the verdict is `error`; the cause when `unreproduced` without a comparison (a secret nobody supplied). */
   error: ExchangeFailure | null;
   skippedReason?: string;
   /** The request actually sent, when stateful replay or overrides changed it. */
@@ -107,8 +107,9 @@ export interface LearnedNoise {
  * replay did not reproduce it (`status 201 → 401 on 11 writes …: are credentials missing?`).
  */
 export interface UnreproducedGroup {
-  target: DifferenceTarget;
-  /** Pointer with indices folded (or a header name; `''` for the status). */
+  /** `request`: the request itself could not be sent as recorded (a secret nobody supplied). */
+  target: DifferenceTarget | 'request';
+  /** Pointer with indices folded (or a header name; `''` for the status; the secrets' names for `request`). */
   path: string;
   change: string;
   /** Exchanges showing it, and how many of them were writes (POST, PUT, PATCH, DELETE). */

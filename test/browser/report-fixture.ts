@@ -108,7 +108,7 @@ export function fixtureResults(): ReplayResult[] {
   return out;
 }
 
-export async function writeReport(results: Iterable<ReplayResult>, names = ['html']): Promise<{ dir: string; summary: RunSummary }> {
+export async function writeReport(results: Iterable<ReplayResult>, names = ['html'], more: Partial<Pick<RunSummary, 'unreproduced'>> = {}): Promise<{ dir: string; summary: RunSummary }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rg-report-'));
   const reporters = createReporters(names, { outDir: dir, config: defaultConfig(), stdout: process.stdout, isTTY: false, githubStepSummary: null });
   const summary = await driveReporters(reporters, makeRunInfo({ baseline: 'http://baseline:3001', session: `night ${XSS_IMG}` }), results, {
@@ -121,6 +121,7 @@ export async function writeReport(results: Iterable<ReplayResult>, names = ['htm
       exitCode: s.counts.regression ? 1 : 0,
       exitReason: s.counts.regression ? `${s.counts.regression} regressions (failOn: regression)` : 'no regressions',
       durationMs: 61_500,
+      ...more,
     }),
   });
   return { dir, summary };

@@ -63,6 +63,33 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     await page.close();
   });
 
+  it('leads with what the replay did not reproduce, and why, before any group', async () => {
+    const needs = `not sent: it needs a secret redacted at record time ("password") that no earlier response supplied; pass --secret 'password=…' (or replay.secrets)`;
+    const results = [
+      makeResult({ exchangeId: 1, method: 'POST', url: '/login', route: '/login', verdict: 'unreproduced', error: { kind: 'error', code: 'SECRET_MISSING', message: needs } }),
+      makeResult({ exchangeId: 2, url: '/items/1', route: '/items/:id', verdict: 'pass', comparison: makeComparison() }),
+    ];
+    const unreproduced = [
+      { target: 'request' as const, path: 'password', change: 'not sent', exchanges: 1, writes: 1, routes: ['POST /login'], harmless: false, cause: `a secret redacted at record time ("password") that no earlier response supplied: pass --secret 'password=…' ${XSS_IMG}`, message: 'not sent' },
+      { target: 'status' as const, path: '', change: '304 → 200', exchanges: 3, writes: 0, routes: ['GET /items/:id'], harmless: true, cause: 'a stale etag', message: 'status 304 → 200' },
+    ];
+    const { dir } = await writeReport(results, ['html'], { unreproduced });
+    const { page, errors, dialogs } = await open('', `file://${path.join(dir, 'report.html')}`);
+    const section = page.locator('#unreproduced');
+    await expect(section.locator('tbody tr').first().textContent()).resolves.toContain('not sent: needs password');
+    await expect(section.textContent()).resolves.toContain("pass --secret 'password=…'");
+    await expect(section.locator('tbody tr').nth(1).textContent()).resolves.toContain('harmless: a stale etag');
+    // Before the groups on the page, and the exchange itself has a group naming the cause.
+    const ids = await page.locator('main > section[id], main .group').evaluateAll((els) => els.map((e) => ((e as { className: string }).className.split(' ').includes('group') ? 'group' : (e as { id: string }).id)));
+    expect(ids.indexOf('unreproduced')).toBe(0);
+    expect(ids.indexOf('group')).toBeGreaterThan(0);
+    await expect(group(page, 'POST /login', 'not reproduced').textContent()).resolves.toContain('"password"');
+    expect(await pwned(page)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('drills down from a group to an exchange with the difference marked in place', async () => {
     const { page } = await open();
     const email = group(page, 'GET /users/:id', '/email removed');

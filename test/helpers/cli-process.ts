@@ -19,8 +19,8 @@ export interface RecorderProcess {
 }
 
 /** The real `replayguard record` as a child process, from source through tsx; resolves once it logs its address. */
-export async function spawnRecorder(args: string[]): Promise<RecorderProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '' } });
+export async function spawnRecorder(args: string[], env: Record<string, string> = {}): Promise<RecorderProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '', ...env } });
   children.push(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -29,7 +29,7 @@ export async function spawnRecorder(args: string[]): Promise<RecorderProcess> {
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`recorder did not start within 60 s:\n${err}`)), 60_000);
     const check = (): void => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);

@@ -120,6 +120,12 @@ export function createGroupAccumulator(options: GroupAccumulatorOptions = {}) {
       }));
       if (g) hits.add(g);
     }
+    if (r.verdict === 'unreproduced' && !r.comparison && r.error) {
+      // Not sent at all: grouped by its cause (which secrets it needs), since there is no difference.
+      const what = r.error.message;
+      const g = groupFor(`${rk}\0unreproduced\0${what}`, () => ({ ...base, verdict: 'unreproduced', signature: `unreproduced:${r.error!.code}`, label: `not reproduced: ${what}` }));
+      if (g) hits.add(g);
+    }
 
     let view: ExampleView | null = null;
     for (const g of hits) {

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startTestRecorder } from '../../helpers/recorder.js';
 import { replayRecorded } from '../../helpers/replay.js';
 import { startServer } from '../../helpers/servers.js';
+import { expectNoSecrets, writtenFiles, type WrittenFile } from '../../helpers/secret-sweep.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const PASSWORD = 'ACC-PASSWORD-5f1e2d3c';
@@ -61,18 +62,8 @@ function authApi(options: { renamed?: boolean } = {}) {
 }
 
 /** Every byte replayguard wrote for a run: recordings (with -wal/-shm) and everything in the out folder. */
-function writtenBytes(dbFile: string, outDir: string): Array<{ file: string; bytes: Buffer }> {
-  const files = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, ...readdirSync(outDir).map((f) => path.join(outDir, f))];
-  return files.filter((f) => existsSync(f)).map((file) => ({ file, bytes: readFileSync(file) }));
-}
-
-function expectNowhere(secrets: readonly string[], written: Array<{ file: string; bytes: Buffer }>): void {
-  for (const secret of secrets) {
-    for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
-      for (const { file, bytes } of written) expect(bytes.includes(Buffer.from(spelling)), `${spelling} found in ${file}`).toBe(false);
-    }
-  }
-}
+const writtenBytes = (dbFile: string, outDir: string): WrittenFile[] => writtenFiles(dbFile, outDir);
+const expectNowhere = expectNoSecrets;
 
 describe('secrets in a recorded login flow', () => {
   it('replays login → create → read → logout with the candidate\'s own token; without the password, nothing passes', async () => {
@@ -98,8 +89,18 @@ describe('secrets in a recorded login flow', () => {
     const without = await replayRecorded(dbFile, bare.url);
     expect(without.outcome.exitCode).toBe(1);
     expect(bare.used).toEqual([]);
-    expect(without.results.map((r) => r.verdict)).toEqual(['error', 'error', 'error', 'error']);
+    expect(without.results.map((r) => r.verdict)).toEqual(['unreproduced', 'unreproduced', 'unreproduced', 'unreproduced']);
     expect(without.results[0]!.error!.message).toContain('"password"');
+    // Every reporter leads with the cause: the secrets it needs and the flag that supplies them.
+    // The first secret missing (the password) leads: the token the login would have given is why the rest fail.
+    const groups = without.outcome.summary.unreproduced;
+    expect(groups.map((g) => [g.target, g.path, g.exchanges, g.harmless])).toEqual([
+      ['request', 'password', 1, false],
+      ['request', 'authorization', 2, false],
+      ['request', 'authorization, path', 1, false],
+    ]);
+    expect(groups[0]!.message).toBe(`not sent: 1 write needs a secret redacted at record time ("password") that no earlier response supplied: pass --secret 'password=…' (or replay.secrets)`);
+    expect(without.stdout).toContain(groups[0]!.message);
     expect(without.warnings.join('\n')).toMatch(/"password" was redacted at record time .*--secret 'password=…'/);
 
     // With --secret (from the environment): every step passes on the candidate's own token.

@@ -8,6 +8,7 @@ import { headerView } from './header-view.js';
 import { latencyView } from './latency-view.js';
 import { stubsView } from './stubs-view.js';
 import { learnedView } from './learned-view.js';
+import { unreproducedView } from './unreproduced-view.js';
 import { readReportContext } from './report-context.js';
 import { routesView } from './routes-view.js';
 import { createHashWriter, GROUP_VERDICTS, initialViewState, readHash } from './view-state.js';
@@ -81,7 +82,7 @@ function boot(): void {
   append(app, [
     headerView(ctx),
     controls.el,
-    h('main', null, groups.el, stubsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
+    h('main', null, unreproducedView(ctx), groups.el, stubsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
     footerView(ctx),
   ]);
   hash.applying(applyState);
