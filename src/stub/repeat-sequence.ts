@@ -1,6 +1,6 @@
 /**
  * Repeats of an identical request: the Nth call gets the Nth recorded answer, and once the recording
- * runs out, the last one again. So a dependency whose answer changes over a flow (a job `pending`,
+ * runs out, the last one again (the lookup is StubIndex.entryFor). So a dependency whose answer changes over a flow (a job `pending`,
  * then `done`) replays the way it did. The same count numbers repeats for fault decisions, which
  * are keyed on (request, repeat) and so never on arrival order across unrelated requests.
  */
@@ -13,9 +13,4 @@ export class RepeatCounter {
     this.counts.set(key, n);
     return n;
   }
-}
-
-/** The recorded answer for call `repeat` (1-based) among the answers recorded for one request. */
-export function answerFor<T>(recorded: readonly T[], repeat: number): T {
-  return recorded[Math.min(repeat, recorded.length) - 1]!;
 }

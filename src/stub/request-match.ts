@@ -66,7 +66,7 @@ export interface NearMiss<T> {
  * The recorded requests closest to the one received (fewest differing fields first, then recorded
  * order), at most `limit`. Candidates sharing a key are one request: only the first of each is scored.
  */
-export function closestCandidates<T extends { shape: RequestShape }>(candidates: Iterable<T>, received: RequestShape, limit: number, maxScored = 500): Array<NearMiss<T>> {
+export function closestCandidates<T extends { shape: RequestShape }>(candidates: Iterable<T>, received: RequestShape, limit: number, maxScored = 200): Array<NearMiss<T>> {
   const seen = new Set<string>();
   const scored: Array<NearMiss<T>> = [];
   for (const c of candidates) {

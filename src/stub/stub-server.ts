@@ -12,11 +12,12 @@ import { displayLocation, openRecordingStore, resolveLocation } from '../store/o
 import type { SessionInfo } from '../types.js';
 import { forward, openMissRecorder, parseMissPolicy } from './on-miss.js';
 import { closestCandidates } from './request-match.js';
-import { answerFor, RepeatCounter } from './repeat-sequence.js';
+import { RepeatCounter } from './repeat-sequence.js';
 import { compileIgnore, type RawRequest, type RequestShape } from './request-shape.js';
 import { jsonAnswer, sendAnswer, waitOrClose, type StubAnswer } from './stub-answer.js';
-import { StubIndex, type StubEntry } from './stub-index.js';
-import { StubStats, type StubStatsSnapshot } from './stub-stats.js';
+import { StubAnswers } from './stub-answers.js';
+import { StubIndex, type RecordedAnswer, type StubEntry } from './stub-index.js';
+import { StubStats, type StubMiss, type StubStatsSnapshot } from './stub-stats.js';
 
 export interface StubOptions {
   /** `db`, `stub.*` (session, host, port, onMiss, latency, ignore, matchHeaders, seed, faults), `routes`, `redact`. */
@@ -43,6 +44,8 @@ export interface RunningStub {
 const FORWARD_TIMEOUT_MS = 30_000;
 /** Near-miss candidates named in a 502 and in stats. */
 const CLOSEST = 3;
+/** Distinct recorded requests of a route scored for a near miss (each is read back from the store). */
+const MAX_SCORED = 200;
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -53,7 +56,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function recordedAnswer(entry: StubEntry, method: string): StubAnswer {
+function recordedAnswer(entry: RecordedAnswer, method: string): StubAnswer {
   if (!entry.response) {
     // The dependency failed while recording: the stub fails the same way a recording proxy reported it.
     const f = entry.failure;
@@ -84,15 +87,18 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   const dbFile = resolveLocation(config.db);
   const rules = { templater: createRouteTemplater([...config.routes.templates]), ignore: compileIgnore(stub.ignore), matchHeaders: stub.matchHeaders.map((h) => h.toLowerCase()) };
 
-  // The whole session is indexed up front, then the store is closed: serving never touches the database.
+  // Requests are indexed up front; answers are read from the store as they are served (stub-answers.ts).
   const store = await openRecordingStore(dbFile, { readonly: true });
   let loaded: { index: StubIndex; session: SessionInfo };
   try {
     loaded = await StubIndex.load(store, sessionRef, rules);
-  } finally {
+  } catch (e) {
     await store.close();
+    throw e;
   }
+  const closeIndex = (): void => loaded.index.close();
   const { index, session } = loaded;
+  const answers = new StubAnswers(store, session.id);
   const plan: CompiledPlan | null = stub.faults ? compilePlan(stub.faults, stub.seed) : null;
   const miss = parseMissPolicy(stub.onMiss);
   const recorder: CaptureWriter | null = miss.mode === 'record' ? await openMissRecorder(config, dbFile, session.name, miss.url, { env, cwd: options.cwd }, log) : null;
@@ -101,14 +107,20 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   const adminPrefix = `${config.record.adminPrefix}/`;
   const startedAt = performance.now();
 
-  function nearMiss(shape: RequestShape, raw: RawRequest): { method: string; url: string; route: string; closest: Array<{ seq: number; url: string; differences: ReturnType<typeof closestCandidates>[number]['differences'] }> } {
-    const closest = closestCandidates(index.candidates(shape), shape, CLOSEST).map((n) => ({ seq: n.candidate.seq, url: n.candidate.url, differences: n.differences }));
+  /** The closest recorded requests of the route, each re-read and shaped as the received one was. */
+  async function nearMiss(shape: RequestShape, raw: RawRequest): Promise<Omit<StubMiss, 'count'>> {
+    const shaped: Array<{ seq: number; url: string; shape: RequestShape }> = [];
+    for (const c of index.candidates(shape, MAX_SCORED)) {
+      const request = index.keptRequest(c.seq) ?? (await answers.exchange(c.seq))?.request;
+      if (request) shaped.push({ seq: c.seq, url: c.url, shape: index.shape({ method: request.method, url: request.url, headers: request.headers, body: request.body.bytes }) });
+    }
+    const closest = closestCandidates(shaped, shape, CLOSEST).map((n) => ({ seq: n.candidate.seq, url: n.candidate.url, differences: n.differences }));
     return { method: shape.method, url: raw.url, route: shape.route, closest };
   }
 
   async function answerMiss(shape: RequestShape, raw: RawRequest): Promise<StubAnswer> {
     if (miss.mode === 'fail') {
-      const detail = nearMiss(shape, raw);
+      const detail = await nearMiss(shape, raw);
       stats.miss(shape.key, () => detail, { forwarded: false, recorded: false });
       const known = detail.closest.length > 0;
       return jsonAnswer(502, {
@@ -125,9 +137,10 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
     if (recordIt) {
       recorder.enqueue(got.capture);
       // Served from memory from now on, like everything recorded before it.
-      index.add({ seq: index.exchanges + 1, request: got.capture.request, response: got.capture.response, failure: null, timing: got.capture.timing });
+      index.addServed({ request: got.capture.request, response: got.capture.response, failure: null, timing: got.capture.timing });
     }
-    stats.miss(shape.key, () => nearMiss(shape, raw), { forwarded: true, recorded: recordIt });
+    const detail = await nearMiss(shape, raw);
+    stats.miss(shape.key, () => detail, { forwarded: true, recorded: recordIt });
     return got.answer;
   }
 
@@ -139,12 +152,11 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
     stats.request();
     const shape = index.shape(raw);
     const repeat = repeats.next(shape.key);
-    const recorded = index.hits(shape);
+    const entry = index.entryFor(shape, repeat);
     let answer: StubAnswer;
-    if (recorded) {
+    if (entry) {
       stats.hit();
-      const entry = answerFor(recorded, repeat);
-      answer = recordedAnswer(entry, shape.method);
+      answer = recordedAnswer(await answers.answerOf(entry), shape.method);
       await waitOrClose(res, latencyOf(stub.latency, entry));
     } else {
       answer = await answerMiss(shape, raw);
@@ -185,6 +197,8 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
     });
   } catch (e) {
     await recorder?.close();
+    await store.close();
+    closeIndex();
     throw new ReplayguardError('RG_ERR_LISTEN', { address: `${stub.host}:${stub.port}`, reason: reasonOf(e) }, { cause: e });
   }
   const port = (server.address() as AddressInfo).port;
@@ -207,6 +221,8 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
         server.closeAllConnections();
         await closed;
         await recorder?.close();
+        await store.close();
+        closeIndex();
       })();
       return closing;
     },
