@@ -10,8 +10,8 @@ import { DIST, QUICK, emit, fmt, machineLine, median } from './lib.mjs';
 const { createComparer } = await import(path.join(DIST, 'src/compare/index.js'));
 const { compareSchema } = await import(path.join(DIST, 'src/config/schema.js'));
 
-const SECONDS = QUICK ? 0.7 : 2;
-const REPS = QUICK ? 1 : 3;
+const SECONDS = QUICK ? 0.4 : 1;
+const REPS = QUICK ? 3 : 5;
 
 const config = compareSchema.parse({
   headers: ['content-type', 'location', 'cache-control'],
@@ -66,21 +66,26 @@ const response = (body) => ({
 const comparer = createComparer(config);
 const ctx = { method: 'GET', route: '/items', recordedOrigin: 'http://staging:8080', candidateOrigin: 'http://127.0.0.1:3000' };
 
-function measure(recorded, candidate) {
-  // warm-up, then count comparisons for SECONDS (bounded by time and by a hard iteration cap)
-  for (let i = 0; i < 50; i++) comparer.compare(recorded, candidate, ctx);
+/** Calls per second of `fn` over SECONDS after a warm-up (bounded by time and by a hard iteration cap). */
+function rate(fn) {
+  for (let i = 0; i < 50; i++) fn();
   let n = 0;
   const t0 = performance.now();
   const end = t0 + SECONDS * 1000;
   while (performance.now() < end && n < 10_000_000) {
-    for (let i = 0; i < 10; i++) comparer.compare(recorded, candidate, ctx);
+    for (let i = 0; i < 10; i++) fn();
     n += 10;
   }
   return n / ((performance.now() - t0) / 1000);
 }
 
+// Targets of issue 16: a noisy comparison costs at most this many times JSON.parse of both bodies.
+const TARGET_RATIO = 3;
+let sink = 0;
+
 console.log(`compare throughput: ${machineLine()}`);
 const rows = [];
+const targets = [];
 for (const [label, bytes] of [['~1 KB', 1024], ['~64 KB', 64 * 1024]]) {
   const recordedDoc = doc(bytes, false);
   const recorded = response(recordedDoc);
@@ -90,17 +95,39 @@ for (const [label, bytes] of [['~1 KB', 1024], ['~64 KB', 64 * 1024]]) {
   const check = comparer.compare(recorded, noisy, ctx);
   const checkSame = comparer.compare(recorded, same, ctx);
   for (const [kind, cand, c] of [['identical', same, checkSame], ['noisy (all differences filtered)', noisy, check]]) {
+    // The parse floor: JSON.parse of both bodies' text (decoded beforehand, so the floor is parsing
+    // alone), measured interleaved with the comparison, rep by rep, in this process.
+    const textA = recorded.body.bytes.toString('utf8');
+    const textB = cand.body.bytes.toString('utf8');
     const runs = [];
-    for (let r = 0; r < REPS; r++) runs.push(measure(recorded, cand));
+    const parseRuns = [];
+    const ratios = [];
+    for (let r = 0; r < REPS; r++) {
+      const p = rate(() => {
+        sink += JSON.parse(textA) === null ? 1 : 0;
+        sink += JSON.parse(textB) === null ? 1 : 0;
+      });
+      const c = rate(() => comparer.compare(recorded, cand, ctx));
+      parseRuns.push(p);
+      runs.push(c);
+      ratios.push(p / c);
+    }
     const perSec = median(runs);
+    const ratio = median(ratios);
     const mbs = (perSec * recorded.body.size * 2) / 2 ** 20;
     const diffs = `${c.differences?.length ?? '-'} / ${c.filtered?.length ?? '-'}`;
-    rows.push([label, kind, `${recorded.body.size} / ${cand.body.size}`, fmt(perSec), `${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))}`, fmt(1e6 / perSec, 1), fmt(mbs), c.verdict, String(diffs)]);
-    console.log(`  ${label} ${kind}: ${fmt(perSec)} comparisons/s (verdict ${c.verdict})`);
+    rows.push([label, kind, `${recorded.body.size} / ${cand.body.size}`, fmt(perSec), `${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))}`, fmt(1e6 / perSec, 1), fmt(1e6 / median(parseRuns), 1), `${fmt(ratio, 2)}×`, fmt(mbs), c.verdict, String(diffs)]);
+    if (kind !== 'identical') {
+      targets.push([`compare ${label} noisy (${c.filtered?.length ?? 0} filtered), × JSON.parse of both bodies`, `${fmt(ratio, 2)}× (${ratios.map((x) => fmt(x, 2)).join(', ')})`, `≤ ${TARGET_RATIO}×`, ratio <= TARGET_RATIO ? 'yes' : 'NO']);
+    }
+    console.log(`  ${label} ${kind}: ${fmt(perSec)} comparisons/s, ${fmt(ratio, 2)}× the parse floor (verdict ${c.verdict})`);
   }
 }
 emit('3-compare', 'Compare throughput', [
-  `${machineLine()}. One thread, in-process \`createComparer(config).compare(recorded, candidate, ctx)\`; ${REPS} rep(s) × ${SECONDS} s after warm-up, medians. Rule set: ignore \`/meta/requestId\`, \`**/updatedAt\`; \`/meta/generatedAt\` timestamp; \`/items\` unorderedBy id; \`/items/*/score\` tolerance 0.5; \`/items/*/name\` type; \`**/etag\` hex; a per-route ignore; headers content-type, location, cache-control.`,
-  { head: ['body', 'candidate', 'bytes rec / cand', 'comparisons/s', 'min–max', 'µs each', 'MB/s parsed (both sides)', 'verdict', 'differences unfiltered / filtered'], rows },
+  `${machineLine()}. One thread, in-process \`createComparer(config).compare(recorded, candidate, ctx)\`; ${REPS} rep(s) × ${SECONDS} s after warm-up, medians. Parse floor: \`JSON.parse\` of both bodies' text, measured in the same process, interleaved rep by rep with the comparison; the ratio is the median of the per-rep ratios. Rule set: ignore \`/meta/requestId\`, \`**/updatedAt\`; \`/meta/generatedAt\` timestamp; \`/items\` unorderedBy id; \`/items/*/score\` tolerance 0.5; \`/items/*/name\` type; \`**/etag\` hex; a per-route ignore; headers content-type, location, cache-control.`,
+  { head: ['body', 'candidate', 'bytes rec / cand', 'comparisons/s', 'min–max', 'µs each', 'parse both µs', '× parse', 'MB/s parsed (both sides)', 'verdict', 'differences unfiltered / filtered'], rows },
+  'Targets (issue 16):',
+  { head: ['what', 'now (per-rep ratios)', 'target', 'holds'], rows: targets },
 ]);
+if (sink < 0) console.log(sink);
 process.exit(0);

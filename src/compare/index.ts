@@ -20,7 +20,7 @@ export type { BodyKind, ClassifiedBody } from './classify-body.js';
 export { matchPointer, compilePointerPattern } from './pointer-pattern.js';
 export type { PointerPattern } from './pointer-pattern.js';
 export { foldPointer, escapeSegment, unescapeSegment, parsePointer, valueAt } from './json-pointer.js';
-export { signatureOf, describeDifference } from './difference.js';
+export { signatureOf, formatSignature, parseSignature, describeDifference, type SignatureParts } from './difference.js';
 export { formatOf, matchesFormat } from './formats.js';
 export type { ValueFormat, FormatMatcher } from './formats.js';
 export { jsonTypeOf, deepEqual, canonicalJson } from './json-value.js';

@@ -27,7 +27,7 @@ function jsonType(v: unknown): string {
  * ignored header, or an ignored pointer. Status changes and text hunks have no such rule on purpose.
  */
 export function noiseSnippet(input: SnippetInput): NoiseSnippet {
-  const { target, path, change } = parseSignature(input.signature);
+  const { target, pattern: path, change } = parseSignature(input.signature);
   const key = routeKey(input.method, input.route);
   const wrap = (entry: Record<string, unknown>): ConfigInput => ({ compare: { routes: { [key]: entry } } }) as ConfigInput;
 
