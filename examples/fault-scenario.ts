@@ -19,12 +19,13 @@ export const PRICING_SESSION = 'pricing';
 
 /**
  * Slow, failing and resetting pricing calls, chosen per request from the seed: the same requests get
- * the same faults on every run and on both stubs. 1 s of latency is past the app's 300 ms timeout.
+ * the same faults on every run and on both stubs. 2.5 s of latency is past the app's 1 s timeout, which is
+ * generous so that a loaded CI machine never times a healthy call out in one target and not the other.
  */
 export const FAULT_PLAN: FaultPlan = {
   seed: 7,
   faults: [
-    { name: 'pricing slow', match: 'GET /price/**', probability: 0.25, latency: { ms: 1000 } },
+    { name: 'pricing slow', match: 'GET /price/**', probability: 0.25, latency: { ms: 2500 } },
     { name: 'pricing 503', match: 'GET /price/**', probability: 0.3, status: { code: 503, headers: { 'retry-after': '1' } } },
     { name: 'pricing reset', match: 'GET /price/**', probability: 0.3, reset: { when: 'before-headers' } },
   ],
@@ -89,7 +90,7 @@ export async function replayUnderFaults(options: FaultReplayOptions): Promise<Re
         db: options.db,
         // One exchange at a time: identical dependency calls (a quote asked twice) are numbered by arrival
         // at each stub, so they must arrive in the same order at both for both to get the same faults.
-        replay: { session: APP_SESSION, out: options.out, timeout: 5000, concurrency: 1, ...base.replay, target: apis[0]!.url, baseline: apis[1]!.url, oracle: 'baseline', stubs: stubs.map((s) => s.url) },
+        replay: { session: APP_SESSION, out: options.out, timeout: 8000, concurrency: 1, ...base.replay, target: apis[0]!.url, baseline: apis[1]!.url, oracle: 'baseline', stubs: stubs.map((s) => s.url) },
       }),
       reporters: options.stdout ? undefined : ['json', 'junit', 'markdown', 'html'],
       stdout: options.stdout,

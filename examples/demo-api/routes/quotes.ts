@@ -4,7 +4,7 @@ import { parsePositiveInt } from '../context.js';
 import { products } from '../data.js';
 
 /** How long the API waits for the pricing service before it falls back to the catalogue price. */
-export const PRICING_TIMEOUT_MS = 300;
+export const PRICING_TIMEOUT_MS = 1000;
 /** Passed on from the pricing service's answer, so a replay report shows the stub fault behind an exchange. */
 const FAULT_HEADER = 'x-replayguard-fault';
 
