@@ -56,6 +56,16 @@ export const catalogue = {
     hint: 'start the server or fix the URL given to --db (or $REPLAYGUARD_DB); the user needs CONNECT on the database (and CREATE on it the first time, to make the schema)',
     exit: 2,
   },
+  RG_ERR_MERGE_INPUT: {
+    message: '{dir} is not the output of a sharded replay ({reason})',
+    hint: 'pass the --out folders written by `replayguard replay --shard i/n`, one per shard, after each finished',
+    exit: 2,
+  },
+  RG_ERR_MERGE_MISMATCH: {
+    message: 'these shard outputs do not make one run: {details}',
+    hint: 'merge the outputs of one replay split with --shard i/n: the same session, configuration and replayguard version, every part exactly once',
+    exit: 2,
+  },
   RG_ERR_STORE_UNSUPPORTED: {
     message: 'no storage backend for {scheme}:// locations in this build ({location})',
     hint: 'pass a file path to --db for the SQLite store, or use a replayguard build that ships the {scheme} backend',

@@ -30,6 +30,7 @@ export type { StubStatsSnapshot, StubMiss, StubFaultCount } from './stub/stub-st
 export { compilePlan, loadFaultPlan, type CompiledPlan, type FaultDecision } from './faults/fault-plan.js';
 export type { FaultPlan, FaultRuleConfig, StubConfig } from './config/schema.js';
 export { replay, type ReplayOptions, type ReplayOutcome } from './run/replay.js';
+export { mergeShards, type MergeOptions } from './run/merge.js';
 export { createComparer, compare, type Comparer, type ComparableResponse, type CompareContext } from './compare/index.js';
 export { NoiseLearner } from './noise/noise-learner.js';
 export { learnedNoiseToConfig } from './noise/learned-config.js';

@@ -23,6 +23,8 @@ interface ReplayFlags extends ClientTlsFlags {
   reporter?: string[];
   oracle?: 'recording' | 'baseline';
   stubs?: string[];
+  shard?: string;
+  shardKey?: string;
 }
 
 function durationArg(v: string): number {
@@ -55,7 +57,9 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
       return v;
     })
     .option('--stubs <urls>', 'replayguard stubs serving the targets\' dependencies, comma-separated: their hits, misses and faults go into the report', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
-    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect);
+    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
+    .option('--shard <i/n>', 'replay part i of n of the session (a CI matrix job); combine the parts with `replayguard merge`')
+    .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id');
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
       const { config, fingerprint } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -73,6 +77,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           repeat: flags.repeat,
           oracle: flags.oracle,
           stubs: flags.stubs,
+          shard: flags.shard,
+          shardKey: flags.shardKey,
           tls: clientTlsOverrides(flags),
         },
       });

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isReplayguardError, reasonOf } from '../errors.js';
+import { packageVersion } from '../package-version.js';
 import type { CliIo } from './cli-io.js';
 import { registerLs } from './command-ls.js';
 import { registerRecord } from './command-record.js';
+import { registerMerge } from './command-merge.js';
 import { registerNoise } from './command-noise.js';
 import { registerReplay } from './command-replay.js';
 import { registerReport } from './command-report.js';
@@ -14,19 +15,6 @@ export interface CommandResult {
   exitCode: number;
 }
 
-function packageVersion(): string {
-  // From src/cli the package root is two levels up; from dist/src/cli, three.
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'replayguard') return pkg.version;
-    } catch {
-      // try the next layout
-    }
-  }
-  return '0.0.0';
-}
-
 export function buildProgram(io: CliIo, result: CommandResult): Command {
   const program = new Command('replayguard')
     .description('Record real API traffic through a proxy, replay it against a candidate build, and flag every behaviour change that is not noise.')
@@ -34,6 +22,7 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerRecord(program, io);
   registerReplay(program, io, result);
+  registerMerge(program, io, result);
   registerReport(program, io);
   registerNoise(program, io);
   registerLs(program, io);

@@ -33,7 +33,7 @@ export function alignArrays(recorded: unknown, candidate: unknown, aligners: rea
       // Same length without a rule: index by index, which is what fast-json-patch reports anyway.
       const alignment = aligner ? aligner.align(rec, cand) : rec.length !== cand.length ? alignSequence(rec, cand) : undefined;
       if (!alignment) {
-        return mapIfChanged(cand, (c, i) => (i < rec.length ? walk(rec[i], c, childPointer(pointer, i)) : c));
+        return mapIfChanged(cand, (c, i) => (i < rec.length && sameContainers(rec[i], c) ? walk(rec[i], c, childPointer(pointer, i)) : c));
       }
       const { matchOf, unmatched } = alignment;
       matchOf.forEach((j, i) => {
@@ -46,13 +46,14 @@ export function alignArrays(recorded: unknown, candidate: unknown, aligners: rea
       }
       return rec.map((r: unknown, i) => {
         const j = matchOf[i] ?? -1;
-        return j === -1 ? r : walk(r, cand[j], childPointer(pointer, i));
+        return j === -1 ? r : sameContainers(r, cand[j]) ? walk(r, cand[j], childPointer(pointer, i)) : cand[j];
       });
     }
     if (isPlainObject(rec) && isPlainObject(cand)) {
       let copy: Record<string, unknown> | undefined;
       for (const key of Object.keys(cand)) {
-        if (!Object.hasOwn(rec, key)) continue;
+        // Only two arrays or two objects can hold an array to align: the rest costs no pointer.
+        if (!Object.hasOwn(rec, key) || !sameContainers(rec[key], cand[key])) continue;
         const next = walk(rec[key], cand[key], childPointer(pointer, key));
         if (next === cand[key]) continue;
         copy ??= { ...cand };
@@ -65,6 +66,11 @@ export function alignArrays(recorded: unknown, candidate: unknown, aligners: rea
   };
 
   return { candidate: walk(recorded, candidate, ''), differences };
+}
+
+/** Two arrays or two plain objects: the only pairs `walk` looks into (it returns any other candidate as is). */
+function sameContainers(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) ? Array.isArray(b) : isPlainObject(a) && isPlainObject(b);
 }
 
 /** `array.map` that returns the original array when no element changed, keeping untouched subtrees shared. */

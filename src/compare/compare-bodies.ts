@@ -6,7 +6,7 @@ import type { ClassifiedBody } from './classify-body.js';
 import type { ComparableResponse } from './contracts.js';
 import { decodeBody } from './decode-body.js';
 import type { DecodedBody } from './decode-body.js';
-import { diffJson } from './json-diff.js';
+import { walkJsonDiff } from './json-walk.js';
 import type { ArrayAligner } from './noise/matcher.js';
 import { headerValue } from './header-values.js';
 import { diffText } from './text-diff.js';
@@ -29,6 +29,8 @@ export function compareBodies(
   candidate: ComparableResponse,
   maxDecodedBytes: number,
   aligners: readonly ArrayAligner[],
+  /** The structural JSON diff: the fast walk, or fast-json-patch for the reference comparer. */
+  diffJson: (recorded: unknown, candidate: unknown) => Difference[] = walkJsonDiff,
 ): BodyComparison {
   // Fast path, the common case of a replay that passes: the same bytes under the same encoding are
   // the same body, whatever their kind; no decoding, parsing or diffing needed.

@@ -1,7 +1,7 @@
 import type { CompareConfig } from '../config/schema.js';
 import { equalButForPlaceholders } from '../redact/placeholder.js';
 import type { Comparison, Difference } from '../types.js';
-import { applyNoise } from './apply-noise.js';
+import type { NoiseRuleMatcher } from './noise/matcher.js';
 import { capValue } from './cap-value.js';
 import { verdictOf } from './classify-verdict.js';
 import { signatureOf } from './difference.js';
@@ -42,33 +42,42 @@ export function createComparer(config: CompareConfig): Comparer {
     compare(recorded, candidate, ctx) {
       const rules = rulesFor(ctx);
       const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners);
-      const all = [
-        ...compareStatus(recorded.status, candidate.status),
-        ...compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders),
-        ...body.differences,
+      const differences: Difference[] = [];
+      const filtered: Difference[] = [];
+      // One pass, one object per difference: the stages of the reference comparer (placeholders, noise,
+      // signature folding, capping) each copied every difference, which on a noisy 64 KB body was
+      // thousands of short-lived objects. The differences come fresh from the diff stages, so they are
+      // finished in place; the result is the reference's, key order included (a property test checks).
+      const take = (d: Difference, json: boolean): void => {
         // Both sides redacted there: secrets are compared as "present", never by value.
-      ].filter((d) => !equalButForPlaceholders(d.before, d.after));
-      const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
-      const noise = applyNoise(all, isJson, rules.matchers, ctx);
-      // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
-      const sign = (d: Difference): Difference =>
-        rules.varyingKeys.length && isJson(d) ? { ...d, signature: signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) }) } : d;
-      const differences = noise.differences.map(sign);
-      const filtered = noise.filtered.map(sign);
-      return {
-        verdict: verdictOf(differences, filtered),
-        differences: differences.map(capDifference),
-        filtered: filtered.map(capDifference),
-        notes: body.notes,
+        if (equalButForPlaceholders(d.before, d.after)) return;
+        const rule = json ? firstFilter(rules.matchers, d, ctx) : undefined;
+        // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
+        if (json && rules.varyingKeys.length) d.signature = signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) });
+        // Last stage: rules have seen the full values; what is stored and rendered stays small.
+        if ('before' in d) d.before = capValue(d.before);
+        if ('after' in d) d.after = capValue(d.after);
+        if (rule) {
+          d.filteredBy = rule.describe();
+          filtered.push(d);
+        } else {
+          differences.push(d);
+        }
       };
+      for (const d of compareStatus(recorded.status, candidate.status)) take(d, false);
+      for (const d of compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders)) take(d, false);
+      const json = body.kind === 'json';
+      for (const d of body.differences) take(d, json);
+      return { verdict: verdictOf(differences, filtered), differences, filtered, notes: body.notes };
     },
   };
 }
 
-/** Last stage: rules have seen the full values; what is stored and rendered stays small. */
-function capDifference(d: Difference): Difference {
-  const out = { ...d };
-  if ('before' in d) out.before = capValue(d.before);
-  if ('after' in d) out.after = capValue(d.after);
-  return out;
+/**
+ * The first rule that filters a JSON body difference, as `applyNoise` decides it (rules in order: the
+ * ignores, then the rules, global before route).
+ */
+function firstFilter(matchers: readonly NoiseRuleMatcher[], d: Difference, ctx: CompareContext): NoiseRuleMatcher | undefined {
+  for (const m of matchers) if (m.filters(d, ctx)) return m;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { parsePointer } from './json-pointer.js';
+import { escapeSegment, parsePointer } from './json-pointer.js';
 
 /**
  * JSON pointer patterns as used by noise rules: a pointer whose whole segments may be `*` (exactly one
@@ -17,29 +17,45 @@ export interface PointerPattern {
 
 type Segment = { kind: 'literal'; key: string } | { kind: 'one' } | { kind: 'any' };
 
-/** Compiles a pattern once; rules hold the compiled form so matching does no parsing of the pattern. */
-export function compilePointerPattern(source: string): PointerPattern {
+function segmentsOf(source: string): Segment[] {
   // The schema allows `**/x` without the leading slash; it means the same as `/**/x`.
   const normalized = source.startsWith('**') ? `/${source}` : source;
-  const segments: Segment[] = parsePointer(normalized).map((key) =>
-    key === '**' ? { kind: 'any' } : key === '*' ? { kind: 'one' } : { kind: 'literal', key },
-  );
-  const reach = (pointer: string): boolean[] | null => {
-    // Header names and text hunks (`line 3`) are not pointers and never match a pointer pattern.
-    if (pointer !== '' && !pointer.startsWith('/')) return null;
-    return matchTable(segments, parsePointer(pointer));
-  };
+  return parsePointer(normalized).map((key) => (key === '**' ? { kind: 'any' } : key === '*' ? { kind: 'one' } : { kind: 'literal', key }));
+}
+
+/** Compiles a pattern once; rules hold the compiled form so matching does no parsing of the pattern. */
+export function compilePointerPattern(source: string): PointerPattern {
+  const { exact, atOrBelow } = pointerRegExps(segmentsOf(source));
   return {
     source,
-    matches(pointer) {
-      const row = reach(pointer);
-      return row !== null && row[row.length - 1] === true;
-    },
-    matchesAtOrBelow(pointer) {
-      const row = reach(pointer);
-      return row !== null && row.some(Boolean);
-    },
+    matches: (pointer) => exact.test(pointer),
+    matchesAtOrBelow: (pointer) => atOrBelow.test(pointer),
   };
+}
+
+/**
+ * The pattern as two anchored regular expressions over the escaped pointer text, so that matching a
+ * difference parses nothing: every rule of a route is asked about every JSON difference, and parsing
+ * the pointer into keys for each question was most of a noisy comparison's rule cost. A literal key is
+ * compared in its escaped form (`a/b` as `a~1b`), the same as comparing keys for the canonical pointers
+ * the diff stages produce; `[^/]` keeps `*` and `**` to whole segments, so a pattern still never
+ * matches half a key; a header name or `line 3` (no leading `/`, not empty) never matches. The glob
+ * table ({@link matchTable}) stays the definition; a property test holds these expressions to it.
+ */
+function pointerRegExps(segments: readonly Segment[]): { exact: RegExp; atOrBelow: RegExp } {
+  const body = segments
+    .map((seg) => (seg.kind === 'any' ? '(?:/[^/]*)*' : seg.kind === 'one' ? '/[^/]*' : `/${escapeSegment(seg.key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    .join('');
+  return { exact: new RegExp(`^${body}$`), atOrBelow: new RegExp(`^${body}(?:/|$)`) };
+}
+
+/** The general matcher, exported so tests can hold the specialised ones to it. */
+export function matchesByTable(source: string, pointer: string, atOrBelow: boolean): boolean {
+  const segments = segmentsOf(source);
+  if (pointer !== '' && !pointer.startsWith('/')) return false;
+  const keys = parsePointer(pointer);
+  const row = matchTable(segments, keys);
+  return atOrBelow ? row.some(Boolean) : row[keys.length] === true;
 }
 
 /** True when `pattern` designates exactly `pointer`. Compiles on each call; hot paths compile once. */

@@ -8,6 +8,7 @@ import { verdictOf } from './classify-verdict.js';
 import { signatureOf } from './difference.js';
 import { foldVaryingKeys } from './noise/keys-vary.js';
 import { compareBodies } from './compare-bodies.js';
+import { diffJson } from './json-diff.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
 import type { CompareContext } from './contracts.js';
@@ -35,7 +36,7 @@ export function createReferenceComparer(config: CompareConfig): Comparer {
   return {
     compare(recorded, candidate, ctx) {
       const rules = rulesFor(ctx);
-      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners);
+      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners, diffJson);
       const all = [
         ...compareStatus(recorded.status, candidate.status),
         ...compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders),

@@ -176,6 +176,8 @@ const replaySchema = z
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
     oracle: z.enum(['recording', 'baseline']).default('recording').describe('what the candidate is judged against: the recording, or the baseline\'s answers to the same requests (resilience under a fault plan, where both call stubs of their dependencies); baseline needs replay.baseline'),
     stubs: z.array(z.url({ protocol: /^https?$/, error: 'expected the URL of a replayguard stub such as http://127.0.0.1:9101' })).default([]).describe('replayguard stubs serving the targets\' dependencies: their hits, misses (with near-miss detail) and injected faults go into the summary and the report, and a miss fails the run'),
+    shard: z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected i/n such as 1/4').optional().describe('replay only part i of n of the session (CI shards, combined by `replayguard merge`), e.g. "2/4"'),
+    shardKey: z.string().regex(/^(header|query):[^\s]+$/, 'expected header:NAME or query:NAME').optional().describe('keep exchanges with the same value of this request header or query parameter in one shard, e.g. "header:X-User-Id" or "query:tenant"'),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { LatencyTracker, trackLatency } from './latency.js';
 import { createRedactor } from '../redact/redactor.js';
 import { createMissingSecretsTally } from './missing-secrets.js';
 import { createRequestBuilder } from './request-builder.js';
-import { finalResults, learnNoise, persistResults, type Learned, type ResultEvent } from './result-stages.js';
+import { finalResults, learnNoise, persistResults, type Learned, type ResultEvent, type RunEvidence } from './result-stages.js';
 import { replayExchanges } from './replay-stage.js';
 
 /**
@@ -40,6 +40,8 @@ export interface ReplayEngineOptions {
   warn: (message: string) => void;
   /** TLS towards https targets (see clientTlsOptions). @default undici's */
   tls?: ConnectionOptions | undefined;
+  /** Told the raw evidence (noise observations, latency samples) as it is gathered: shards keep it for `merge`. */
+  evidence?: RunEvidence;
 }
 
 /** How many results are buffered before one write transaction. */
@@ -107,11 +109,12 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
       warn,
     });
     const latency = new LatencyTracker(config.latency);
-    const persisted = persistResults(trackLatency(replayed, latency), results, RESULT_BATCH);
+    const evidence = options.evidence;
+    const persisted = persistResults(trackLatency(replayed, latency, evidence && ((m, r, sample) => evidence.latency(m, r, sample))), results, RESULT_BATCH);
     let learned: Learned = { learnedNoise: [], unreproduced: [], noiseTests: null };
     if (learning) {
       const learner = new NoiseLearner(config.noise, baseline && oracle === 'recording' ? 'baseline' : 'repeat');
-      learned = yield* learnNoise(persisted, { learner, store: results, runId, batch: RESULT_BATCH });
+      learned = yield* learnNoise(persisted, { learner, store: results, runId, batch: RESULT_BATCH, evidence });
     } else {
       yield* finalResults(persisted);
     }

@@ -216,3 +216,32 @@ export class IdMap {
     };
   }
 }
+
+/**
+ * The identities a recorded response hands out, by the same rules `IdMap.learn` maps them (top-level
+ * `id`/`_id`/`uuid`/`guid`, the `Location` segment, the `replay.identities` patterns): what later
+ * requests of a stateful chain refer to. Shards keep such chains together (shard-filter.ts).
+ */
+export function createdIdentities(response: ComparableResponse, identities: readonly PointerPattern[] = []): string[] {
+  if (response.status >= 400) return [];
+  const out: string[] = [];
+  const add = (v: unknown): void => {
+    if (idLike(v)) out.push(String(v));
+  };
+  const loc = headerValue(response.headers, 'location');
+  if (loc) add(loc.split('?')[0]!.split('/').pop());
+  const parsed = parseJsonBody(response.headers, response.body);
+  if (!parsed) return out;
+  for (const root of Array.isArray(parsed.value) ? parsed.value : [parsed.value]) {
+    if (isObject(root)) for (const key of Object.keys(root)) if (ID_KEY.test(key)) add(root[key]);
+  }
+  if (identities.length > 0) {
+    const walk = (v: unknown, pointer: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
+      else if (isObject(v)) for (const k of Object.keys(v)) walk(v[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      else if (identities.some((p) => p.matches(pointer))) add(v);
+    };
+    walk(parsed.value, '');
+  }
+  return out;
+}

@@ -40,6 +40,13 @@ class Reservoir {
   }
 }
 
+/** One exchange's timings, in ms. */
+export interface LatencySample {
+  recorded?: number | null;
+  baseline?: number | null;
+  candidate?: number | null;
+}
+
 interface RouteSamples {
   method: string;
   route: string;
@@ -57,7 +64,7 @@ export class LatencyTracker {
 
   constructor(private readonly config: Readonly<Config['latency']>) {}
 
-  add(method: string, route: string, sample: { recorded?: number | null; baseline?: number | null; candidate?: number | null }): void {
+  add(method: string, route: string, sample: LatencySample): void {
     const key = routeKey(method, route);
     let r = this.routes.get(key);
     if (!r) {
@@ -95,12 +102,18 @@ export class LatencyTracker {
   }
 }
 
-/** The latency stage: samples each result's timings on its way through. */
-export async function* trackLatency<T extends { result: ReplayResult }>(items: AsyncIterable<T>, tracker: LatencyTracker): AsyncGenerator<T> {
+/** The latency stage: samples each result's timings on its way through (and tells `onSample`, for shard evidence). */
+export async function* trackLatency<T extends { result: ReplayResult }>(
+  items: AsyncIterable<T>,
+  tracker: LatencyTracker,
+  onSample?: (method: string, route: string, sample: LatencySample) => void,
+): AsyncGenerator<T> {
   for await (const item of items) {
     const r = item.result;
     if (r.candidate) {
-      tracker.add(r.method, r.route, { recorded: r.recordedTiming.totalMs, candidate: r.candidate.timing.totalMs, baseline: r.baseline?.timing.totalMs ?? null });
+      const sample = { recorded: r.recordedTiming.totalMs, candidate: r.candidate.timing.totalMs, baseline: r.baseline?.timing.totalMs ?? null };
+      tracker.add(r.method, r.route, sample);
+      onSample?.(r.method, r.route, sample);
     }
     yield item;
   }

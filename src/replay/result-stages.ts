@@ -1,7 +1,9 @@
 import type { LearnedModel, NoiseLearner } from '../noise/noise-learner.js';
 import type { ResultsStore } from '../store/store.js';
 import { storedForm } from '../store/stored-result.js';
+import type { Difference } from '../types/comparison.js';
 import type { LearnedNoise, NoiseTests, ReplayResult, UnreproducedGroup } from '../types/run.js';
+import type { LatencySample } from './latency.js';
 import type { Replayed } from './replay-exchange.js';
 
 /**
@@ -14,6 +16,17 @@ export interface Learned {
   learnedNoise: LearnedNoise[];
   unreproduced: UnreproducedGroup[];
   noiseTests: NoiseTests | null;
+}
+
+/**
+ * The raw evidence behind a run's judgement, handed out as it is gathered: what the noise learner
+ * observed and the latency samples. A sharded replay keeps it next to its results, so `replayguard
+ * merge` decides noise and percentiles over the union of every shard's evidence, not over verdicts.
+ */
+export interface RunEvidence {
+  /** One exchange as the learner observed it: the comparison before learning, and the noise source's differences. */
+  observe(result: ReplayResult, noise: readonly Difference[]): void;
+  latency(method: string, route: string, sample: LatencySample): void;
 }
 
 /** Final and provisional results, as the engine yields them. */
@@ -50,6 +63,8 @@ export interface LearnNoiseOptions {
   store: ResultsStore;
   runId: number;
   batch: number;
+  /** Told every observation (sharded replays keep them for `merge`). */
+  evidence?: RunEvidence;
 }
 
 /**
@@ -58,9 +73,12 @@ export interface LearnNoiseOptions {
  * the learned model (changes written back), and yielded as final. Returns what was learned.
  */
 export async function* learnNoise(items: AsyncIterable<Replayed>, options: LearnNoiseOptions): AsyncGenerator<ResultEvent, Learned> {
-  const { learner, store, runId, batch } = options;
+  const { learner, store, runId, batch, evidence } = options;
   for await (const { result, noise } of items) {
-    if (result.comparison) learner.observe(result.method, result.route, result.comparison.differences, noise ?? []);
+    if (result.comparison) {
+      learner.observe(result.method, result.route, result.comparison.differences, noise ?? []);
+      evidence?.observe(result, noise ?? []);
+    }
     yield { type: 'provisional', result: storedForm(result) };
   }
   const model: LearnedModel = learner.finish();

@@ -14,6 +14,7 @@ import type { LearnedNoise, NoiseTests, RouteLatency, RunSummary, UnreproducedGr
 import { evaluateFailOn } from './fail-policy.js';
 import { prepareOutDir } from './out-dir.js';
 import { watchStubs, withStubMisses } from './stub-report.js';
+import { openReplayPart } from './replay-part.js';
 
 export interface ReplayOptions {
   config: Readonly<Config>;
@@ -87,6 +88,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: displayLocation(dbFile) });
 
     prepareOutDir(outDir);
+    // The whole session, or one shard of it (`--shard i/n`) with the evidence `merge` needs.
+    const part = await openReplayPart({ config, recordings, session, total, outDir });
     results = await openResultsStore(resultsLocation(outDir));
     const startedAt = Date.now();
     const run = await results.createRun({
@@ -110,13 +113,13 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     );
     const reporters = [...named, ...wanted.filter((r): r is Reporter => typeof r !== 'string')];
     const driver = createReporterDriver(reporters, run);
-    await driver.start(total);
+    await driver.start(part.total);
 
     let learnedNoise: LearnedNoise[] = [];
     let unreproduced: UnreproducedGroup[] = [];
     let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
-    const events = replayEngine({ config, exchanges: recordings.iterate(session.id), total, runId: run.id, results, headers, secrets, redactionKey, warn, tls });
+    const events = replayEngine({ config, exchanges: part.exchanges, total: part.total, runId: run.id, results, headers, secrets, redactionKey, warn, tls, evidence: part.evidence });
     // Recordings that turn out damaged part-way: what was replayed up to there is finished, stored and
     // reported like any run (exit 2, saying why), then the catalogue error goes up.
     let damaged: ReplayguardError | null = null;
@@ -131,6 +134,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       damaged = e;
     }
 
+    await part.close();
     const endedAt = Date.now();
     const slow = latency.filter((l) => l.flagged).length;
     const counts = driver.counts();

@@ -58,6 +58,9 @@ function composeErrors(text: string): string[] {
 
 type Service = {
   command?: string[];
+  environment?: Record<string, string>;
+  deploy?: { replicas?: number };
+  depends_on?: Record<string, unknown>;
   entrypoint?: string[];
   profiles?: string[];
   ports?: string[];
@@ -94,9 +97,28 @@ describe('docker-compose.yml', () => {
     expect(() => composeErrors(composeText.replace('<<: *image', '<<: *imag'))).toThrow(); // unknown anchor
   });
 
-  it('defines the demo services and the replay profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['baseline', 'candidate', 'recorder', 'replay', 'staging']);
-    expect([...new Set(Object.values(compose.services).flatMap((s) => s.profiles ?? []))]).toEqual(['replay']);
+  it('defines the demo services, the replay profile and the postgres profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['baseline', 'candidate', 'postgres', 'recorder', 'recorder-pg', 'replay', 'replay-pg', 'staging']);
+    expect([...new Set(Object.values(compose.services).flatMap((s) => s.profiles ?? []))].sort()).toEqual(['postgres', 'replay']);
+  });
+
+  it('the postgres profile: two recorder replicas and the replay share one database and one redaction key', () => {
+    const pg = service('postgres');
+    expect(pg.healthcheck?.test).toContain('pg_isready');
+    const recorder = service('recorder-pg');
+    const replay = service('replay-pg');
+    expect(recorder.deploy?.replicas).toBe(2);
+    expect(recorder.ports).toEqual(['8081-8082:8080']);
+    expect(flag(recorder.command, '--upstream')).toBe('http://staging:3000');
+    expect(recorder.command).not.toContain('--db'); // from REPLAYGUARD_DB
+    for (const s of [recorder, replay]) {
+      expect(s.profiles).toEqual(['postgres']);
+      expect(s.environment?.REPLAYGUARD_DB).toMatch(/^postgres:\/\/replayguard:replayguard@postgres:5432\/replayguard\?schema=replayguard$/);
+      expect(s.environment?.REPLAYGUARD_REDACTION_KEY).toBeTruthy();
+      expect(Object.keys(s.depends_on ?? {})).toContain('postgres');
+    }
+    expect(flag(replay.command, '--session')).toBe(flag(recorder.command, '--session'));
+    expect(flag(replay.command, '--target')).toBe('http://candidate:3000');
   });
 
   it('wires recorder and replay to the demo APIs', () => {

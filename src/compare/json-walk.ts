@@ -1,0 +1,88 @@
+import type { Difference } from '../types.js';
+import { jsonChangeKind, jsonDifference } from './json-diff.js';
+import { escapeSegment, foldSegment } from './json-pointer.js';
+import { deepEqual, isPlainObject } from './json-value.js';
+
+type Op = 'add' | 'remove' | 'replace';
+
+/**
+ * The comparer's JSON diff: the same RFC 6902 operations as fast-json-patch's `compare`, in the same
+ * order (an object's keys last to first, then its added keys first to last; an array's indices likewise),
+ * each already a {@link Difference}. fast-json-patch stays the reference (`diffJson` in `json-diff.ts`,
+ * used by the reference comparer that a property test holds this one to). It is written by hand because
+ * no JSON diff library hands over what the noise stage needs per operation, and on a noisy document that
+ * bookkeeping, not the diff, was the cost: here `before` is the node the walk is standing on (instead of
+ * re-walking the recording from the root for every operation), and the folded pointer of the signature
+ * is built a segment at a time on the way down (instead of splitting and testing every pointer again).
+ */
+export function walkJsonDiff(recorded: unknown, candidate: unknown): Difference[] {
+  if (recorded === undefined && candidate === undefined) return [];
+  if (recorded === undefined) return [jsonDifference('add', '', undefined, candidate)];
+  if (candidate === undefined) return [jsonDifference('remove', '', recorded, undefined)];
+  const out: Difference[] = [];
+  if (Array.isArray(recorded) && Array.isArray(candidate)) walkArray(recorded, candidate, '', '', out);
+  else if (isPlainObject(recorded) && isPlainObject(candidate)) walkObject(recorded, candidate, '', '', out);
+  else if (!deepEqual(recorded, candidate)) out.push(jsonDifference('replace', '', recorded, candidate));
+  return out;
+}
+
+function walkArray(mirror: readonly unknown[], obj: readonly unknown[], path: string, folded: string, out: Difference[]): void {
+  if (obj === mirror) return;
+  const childFolded = `${folded}/*`; // an index always folds
+  for (let i = mirror.length - 1; i >= 0; i--) {
+    if (i < obj.length) child(mirror[i], obj[i], `${path}/${i}`, childFolded, out);
+    else emit('remove', `${path}/${i}`, childFolded, mirror[i], undefined, out);
+  }
+  for (let i = mirror.length; i < obj.length; i++) emit('add', `${path}/${i}`, childFolded, undefined, obj[i], out);
+}
+
+function walkObject(mirror: Record<string, unknown>, obj: Record<string, unknown>, path: string, folded: string, out: Difference[]): void {
+  if (obj === mirror) return;
+  const oldKeys = Object.keys(mirror);
+  let deleted = false;
+  for (let t = oldKeys.length - 1; t >= 0; t--) {
+    const key = oldKeys[t]!;
+    const segment = escapeSegment(key);
+    if (Object.hasOwn(obj, key)) {
+      const oldVal = mirror[key];
+      const newVal = obj[key];
+      // Scalars that are equal (the bulk of any document) cost no pointer at all.
+      if (oldVal !== newVal) child(oldVal, newVal, `${path}/${segment}`, `${folded}/${foldSegment(segment)}`, out);
+    } else {
+      emit('remove', `${path}/${segment}`, `${folded}/${foldSegment(segment)}`, mirror[key], undefined, out);
+      deleted = true;
+    }
+  }
+  const newKeys = Object.keys(obj);
+  // Every old key still present and as many keys as before: no key can have been added.
+  if (!deleted && newKeys.length === oldKeys.length) return;
+  for (const key of newKeys) {
+    if (Object.hasOwn(mirror, key)) continue;
+    const segment = escapeSegment(key);
+    emit('add', `${path}/${segment}`, `${folded}/${foldSegment(segment)}`, undefined, obj[key], out);
+  }
+}
+
+/** Two values at the same place: containers of one kind are walked, anything else is a replace. */
+function child(oldVal: unknown, newVal: unknown, path: string, folded: string, out: Difference[]): void {
+  if (typeof oldVal === 'object' && oldVal !== null && typeof newVal === 'object' && newVal !== null) {
+    const oldArray = Array.isArray(oldVal);
+    if (oldArray === Array.isArray(newVal)) {
+      if (oldArray) walkArray(oldVal as unknown[], newVal as unknown[], path, folded, out);
+      else walkObject(oldVal as Record<string, unknown>, newVal as Record<string, unknown>, path, folded, out);
+      return;
+    }
+  }
+  if (oldVal !== newVal) emit('replace', path, folded, oldVal, newVal, out);
+}
+
+function emit(op: Op, path: string, folded: string, before: unknown, after: unknown, out: Difference[]): void {
+  const change = jsonChangeKind(op, before, after);
+  // Property order as makeDifference gives it, so stored results serialise as they always did.
+  const diff: Difference = { target: 'body', op, path, change, signature: `body:${folded}:${change}` };
+  if (op !== 'add') diff.before = before;
+  // fast-json-patch hands over a JSON copy of an added or replacing container; so does this walk, so the
+  // difference never aliases the candidate document (and -0 inside it reads 0, as it always has).
+  if (op !== 'remove') diff.after = typeof after === 'object' && after !== null ? (JSON.parse(JSON.stringify(after)) as unknown) : after;
+  out.push(diff);
+}
