@@ -10,7 +10,7 @@ import { DIST, QUICK, emit, fmt, machineLine, median } from './lib.mjs';
 const { createComparer } = await import(path.join(DIST, 'src/compare/index.js'));
 const { compareSchema } = await import(path.join(DIST, 'src/config/schema.js'));
 
-const SECONDS = QUICK ? 0.4 : 1;
+const SECONDS = QUICK ? 0.4 : 0.5;
 const REPS = QUICK ? 3 : 5;
 
 const config = compareSchema.parse({
@@ -66,17 +66,32 @@ const response = (body) => ({
 const comparer = createComparer(config);
 const ctx = { method: 'GET', route: '/items', recordedOrigin: 'http://staging:8080', candidateOrigin: 'http://127.0.0.1:3000' };
 
-/** Calls per second of `fn` over SECONDS after a warm-up (bounded by time and by a hard iteration cap). */
-function rate(fn) {
-  for (let i = 0; i < 50; i++) fn();
-  let n = 0;
-  const t0 = performance.now();
-  const end = t0 + SECONDS * 1000;
-  while (performance.now() < end && n < 10_000_000) {
-    for (let i = 0; i < 10; i++) fn();
-    n += 10;
+/**
+ * Calls per second of `a` and of `b`, measured in alternating slices (SLICES of each within SECONDS
+ * per function), so a change in the machine's load during the rep weighs on both alike.
+ */
+const SLICES = 10;
+function rates(a, b) {
+  for (let i = 0; i < 50; i++) {
+    a();
+    b();
   }
-  return n / ((performance.now() - t0) / 1000);
+  const count = [0, 0];
+  const time = [0, 0];
+  for (let s = 0; s < SLICES; s++) {
+    [a, b].forEach((fn, k) => {
+      let n = 0;
+      const t0 = performance.now();
+      const end = t0 + (SECONDS * 1000) / SLICES;
+      while (performance.now() < end && n < 1_000_000) {
+        for (let i = 0; i < 5; i++) fn();
+        n += 5;
+      }
+      count[k] += n;
+      time[k] += performance.now() - t0;
+    });
+  }
+  return [count[0] / (time[0] / 1000), count[1] / (time[1] / 1000)];
 }
 
 // Targets of issue 16: a noisy comparison costs at most this many times JSON.parse of both bodies.
@@ -103,11 +118,13 @@ for (const [label, bytes] of [['~1 KB', 1024], ['~64 KB', 64 * 1024]]) {
     const parseRuns = [];
     const ratios = [];
     for (let r = 0; r < REPS; r++) {
-      const p = rate(() => {
-        sink += JSON.parse(textA) === null ? 1 : 0;
-        sink += JSON.parse(textB) === null ? 1 : 0;
-      });
-      const c = rate(() => comparer.compare(recorded, cand, ctx));
+      const [p, c] = rates(
+        () => {
+          sink += JSON.parse(textA) === null ? 1 : 0;
+          sink += JSON.parse(textB) === null ? 1 : 0;
+        },
+        () => comparer.compare(recorded, cand, ctx),
+      );
       parseRuns.push(p);
       runs.push(c);
       ratios.push(p / c);
@@ -124,7 +141,7 @@ for (const [label, bytes] of [['~1 KB', 1024], ['~64 KB', 64 * 1024]]) {
   }
 }
 emit('3-compare', 'Compare throughput', [
-  `${machineLine()}. One thread, in-process \`createComparer(config).compare(recorded, candidate, ctx)\`; ${REPS} rep(s) × ${SECONDS} s after warm-up, medians. Parse floor: \`JSON.parse\` of both bodies' text, measured in the same process, interleaved rep by rep with the comparison; the ratio is the median of the per-rep ratios. Rule set: ignore \`/meta/requestId\`, \`**/updatedAt\`; \`/meta/generatedAt\` timestamp; \`/items\` unorderedBy id; \`/items/*/score\` tolerance 0.5; \`/items/*/name\` type; \`**/etag\` hex; a per-route ignore; headers content-type, location, cache-control.`,
+  `${machineLine()}. One thread, in-process \`createComparer(config).compare(recorded, candidate, ctx)\`; ${REPS} rep(s) × ${SECONDS} s after warm-up, medians. Parse floor: \`JSON.parse\` of both bodies' text, measured in the same process, interleaved with the comparison in ${SLICES} alternating slices per rep; the ratio is the median of the per-rep ratios. Rule set: ignore \`/meta/requestId\`, \`**/updatedAt\`; \`/meta/generatedAt\` timestamp; \`/items\` unorderedBy id; \`/items/*/score\` tolerance 0.5; \`/items/*/name\` type; \`**/etag\` hex; a per-route ignore; headers content-type, location, cache-control.`,
   { head: ['body', 'candidate', 'bytes rec / cand', 'comparisons/s', 'min–max', 'µs each', 'parse both µs', '× parse', 'MB/s parsed (both sides)', 'verdict', 'differences unfiltered / filtered'], rows },
   'Targets (issue 16):',
   { head: ['what', 'now (per-rep ratios)', 'target', 'holds'], rows: targets },

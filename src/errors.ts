@@ -81,6 +81,26 @@ export const catalogue = {
     hint: 'record traffic through the proxy first, or pick another session with --session',
     exit: 2,
   },
+  RG_ERR_APPROVE_TRUNCATED: {
+    message: 'cannot approve faithfully: the candidate response of {count} approved exchange(s) was stored truncated, e.g. {first}',
+    hint: 'raise record.maxBodyBytes (what a regression keeps of the candidate body), replay again, and approve from that run ({out})',
+    exit: 2,
+  },
+  RG_ERR_APPROVE_STALE: {
+    message: 'session "{session}" no longer matches the run being approved (exchange seq {seq} differs from the one replayed)',
+    hint: 'replay the session again and approve from the new run',
+    exit: 2,
+  },
+  RG_ERR_HAR_INVALID: {
+    message: 'cannot import {file}: {reason}',
+    hint: 'pass a HAR 1.2 file (DevTools: Network → Export HAR; Playwright: recordHar; mitmproxy: --set hardump=FILE)',
+    exit: 2,
+  },
+  RG_ERR_HAR_WRITE: {
+    message: 'cannot write the HAR file {file}: {reason}',
+    hint: 'pass --har a path in a folder that exists and is writable',
+    exit: 2,
+  },
   RG_ERR_LISTEN: {
     message: 'cannot listen on {address}: {reason}',
     hint: 'pick a free port with --port (0 picks one for you) or stop what is using it',

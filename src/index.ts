@@ -35,6 +35,9 @@ export { createComparer, compare, type Comparer, type ComparableResponse, type C
 export { NoiseLearner } from './noise/noise-learner.js';
 export { learnedNoiseToConfig } from './noise/learned-config.js';
 
+export { importHar, type ImportHarOptions, type ImportHarOutcome } from './har/import-har.js';
+export { exportHar, type ExportHarOptions } from './har/export-har.js';
+
 export { createReporters, type Reporter, type ReporterContext } from './report/reporter.js';
 export { regenerateReport as report, type RegenerateOptions as ReportOptions } from './report/regenerate.js';
 

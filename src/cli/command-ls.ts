@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeApproval } from '../approve/describe-approval.js';
 import { displayLocation, openRecordingStore, resolveLocation } from '../store/open-store.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
 import { formatBytes, formatTime, table } from './format.js';
@@ -29,8 +30,9 @@ export function registerLs(program: Command, io: CliIo): void {
         const routes = await store.routeStats(only?.id);
         // Stores written by several recorders at once (PostgreSQL) count per recorder too.
         const recorders = (await store.recorderStats?.(only?.id)) ?? [];
+        const approvals = await store.listApprovals(only ? (only.baseName ?? only.name) : undefined);
         if (flags.json) {
-          io.out(JSON.stringify({ db: displayLocation(file), sessions: shown, routes, ...(store.recorderStats ? { recorders } : {}) }, null, 2));
+          io.out(JSON.stringify({ db: displayLocation(file), sessions: shown, routes, approvals, ...(store.recorderStats ? { recorders } : {}) }, null, 2));
           return;
         }
         io.out(`sessions in ${displayLocation(file)}`);
@@ -40,10 +42,15 @@ export function registerLs(program: Command, io: CliIo): void {
         }
         io.out(
           table(
+            // A revision's name says which it is (`nightly@2`); revision 1 keeps the recorded name.
             ['id', 'name', 'upstream', 'started', 'ended', 'exchanges', 'failures', 'dropped', 'bytes'],
             shown.map((s) => [s.id, s.name, s.upstream, formatTime(s.startedAt), formatTime(s.endedAt), s.exchanges, s.failures, s.dropped, formatBytes(s.bytes)]),
           ),
         );
+        if (approvals.length) {
+          io.out(`\napprovals (replays of a session name use its newest revision; NAME@N replays an older one):`);
+          for (const a of approvals) io.out(`  ${describeApproval(a)}`);
+        }
         for (const s of shown) {
           const mine = routes.filter((r) => r.sessionId === s.id);
           if (mine.length === 0) continue;

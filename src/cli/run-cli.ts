@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { isReplayguardError, reasonOf } from '../errors.js';
 import { packageVersion } from '../package-version.js';
 import type { CliIo } from './cli-io.js';
+import { registerApprove } from './command-approve.js';
+import { registerHar } from './command-har.js';
 import { registerLs } from './command-ls.js';
 import { registerRecord } from './command-record.js';
 import { registerMerge } from './command-merge.js';
@@ -27,6 +29,8 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerNoise(program, io);
   registerLs(program, io);
   registerStub(program, io);
+  registerHar(program, io);
+  registerApprove(program, io);
   const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };
   for (const c of [program, ...program.commands]) c.exitOverride().configureOutput(output);
   return program;

@@ -9,6 +9,7 @@ import { foldVaryingKeys } from './noise/keys-vary.js';
 import { compareBodies } from './compare-bodies.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
+import { createOriginMap, type OriginMap } from './origin-map.js';
 import type { ComparableResponse, CompareContext } from './contracts.js';
 import { resolveRouteRules } from './route-rules.js';
 import type { RouteRules } from './route-rules.js';
@@ -28,6 +29,14 @@ export interface Comparer {
  */
 export function createComparer(config: CompareConfig): Comparer {
   const routes = new Map<string, RouteRules>();
+  // A handful of (target, upstream, host) combinations per run: built once each.
+  const origins = new Map<string, OriginMap | null>();
+  const originMapFor = (ctx: CompareContext): OriginMap | null => {
+    if (!config.mapOrigins) return null;
+    const key = `${ctx.candidateOrigin ?? ''}\0${ctx.recordedOrigin ?? ''}\0${ctx.recordedHost ?? ''}`;
+    if (!origins.has(key)) origins.set(key, createOriginMap(ctx));
+    return origins.get(key)!;
+  };
   const rulesFor = (ctx: CompareContext): RouteRules => {
     const key = `${ctx.method.toUpperCase()} ${ctx.route}`;
     let rules = routes.get(key);
@@ -44,6 +53,10 @@ export function createComparer(config: CompareConfig): Comparer {
       const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners);
       const differences: Difference[] = [];
       const filtered: Difference[] = [];
+      // Environment, not behaviour: the target echoing its own address where the recording had the
+      // upstream's. Listed first among the filtered, as the reference comparer does (splitEchoed).
+      const echoed: Difference[] = [];
+      const origin = originMapFor(ctx);
       // One pass, one object per difference: the stages of the reference comparer (placeholders, noise,
       // signature folding, capping) each copied every difference, which on a noisy 64 KB body was
       // thousands of short-lived objects. The differences come fresh from the diff stages, so they are
@@ -51,13 +64,17 @@ export function createComparer(config: CompareConfig): Comparer {
       const take = (d: Difference, json: boolean): void => {
         // Both sides redacted there: secrets are compared as "present", never by value.
         if (equalButForPlaceholders(d.before, d.after)) return;
-        const rule = json ? firstFilter(rules.matchers, d, ctx) : undefined;
+        const why = origin?.explain(d) ?? null;
+        const rule = !why && json ? firstFilter(rules.matchers, d, ctx) : undefined;
         // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
         if (json && rules.varyingKeys.length) d.signature = signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) });
         // Last stage: rules have seen the full values; what is stored and rendered stays small.
         if ('before' in d) d.before = capValue(d.before);
         if ('after' in d) d.after = capValue(d.after);
-        if (rule) {
+        if (why) {
+          d.filteredBy = why;
+          echoed.push(d);
+        } else if (rule) {
           d.filteredBy = rule.describe();
           filtered.push(d);
         } else {
@@ -68,6 +85,7 @@ export function createComparer(config: CompareConfig): Comparer {
       for (const d of compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders)) take(d, false);
       const json = body.kind === 'json';
       for (const d of body.differences) take(d, json);
+      if (echoed.length) filtered.unshift(...echoed);
       return { verdict: verdictOf(differences, filtered), differences, filtered, notes: body.notes };
     },
   };

@@ -20,4 +20,6 @@ export interface CompareContext {
    * `recordedOrigin` before comparing, so a redirect to "self" equals the recorded redirect to "self".
    */
   candidateOrigin?: string;
+  /** The Host the recorded request carried, which a server may have echoed (see origin-map.ts). */
+  recordedHost?: string;
 }

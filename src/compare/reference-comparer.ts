@@ -11,6 +11,7 @@ import { compareBodies } from './compare-bodies.js';
 import { diffJson } from './json-diff.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
+import { createOriginMap, splitEchoed } from './origin-map.js';
 import type { CompareContext } from './contracts.js';
 import { resolveRouteRules } from './route-rules.js';
 import type { RouteRules } from './route-rules.js';
@@ -44,7 +45,9 @@ export function createReferenceComparer(config: CompareConfig): Comparer {
         // Both sides redacted there: secrets are compared as "present", never by value.
       ].filter((d) => !equalButForPlaceholders(d.before, d.after));
       const isJson = (d: Difference): boolean => d.target === 'body' && body.kind === 'json';
-      const noise = applyNoise(all, isJson, rules.matchers, ctx);
+      const { echoed, rest } = splitEchoed(all, config.mapOrigins ? createOriginMap(ctx) : null);
+      const noise = applyNoise(rest, isJson, rules.matchers, ctx);
+      noise.filtered.unshift(...echoed);
       // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
       const sign = (d: Difference): Difference =>
         rules.varyingKeys.length && isJson(d) ? { ...d, signature: signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) }) } : d;

@@ -85,6 +85,7 @@ export const compareSchema = z
     rules: z.array(noiseRule).default([]).describe('noise rules applied on every route'),
     routes: z.record(routeKey, routeCompare).default({}).describe('per-route additions, keyed "METHOD /route/:template"'),
     maxDecodedBytes: z.number().int().positive().default(32 * 1024 * 1024).describe('cap on a decompressed body; larger bodies are compared by their first bytes and noted'),
+    mapOrigins: z.boolean().default(true).describe('in string values and text bodies, read the target\'s own origin and authority (an echoed URL or Host) as the recorded upstream\'s; differences that then vanish are filtered as "origin mapping"'),
   })
   .strict();
 

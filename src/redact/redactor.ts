@@ -1,7 +1,7 @@
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { RedactConfig } from '../config/schema.js';
 import { decodeBody } from '../compare/decode-body.js';
 import { contentEncodings, mediaTypeOf } from '../compare/header-values.js';
+import { encodeContent } from '../http/content-coding.js';
 import type { Capture, HeaderPairs, StoredBody } from '../types/exchange.js';
 import { redactPairs } from './form-secrets.js';
 import { redactHeaderValue } from './header-secrets.js';
@@ -40,17 +40,6 @@ export interface RedactorOptions {
 /** A body that could not be fully checked for secrets: no bytes kept, flagged truncated. */
 function withheld(body: StoredBody): StoredBody {
   return { bytes: null, size: body.size, truncated: true };
-}
-
-function encode(bytes: Buffer, chain: readonly string[]): Buffer | null {
-  let out = bytes;
-  for (const enc of chain) {
-    if (enc === 'gzip' || enc === 'x-gzip') out = gzipSync(out);
-    else if (enc === 'deflate') out = deflateSync(out);
-    else if (enc === 'br') out = brotliCompressSync(out);
-    else return null;
-  }
-  return out;
 }
 
 type BodyKind = 'json' | 'form' | 'other';
@@ -160,7 +149,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
     }
     if (!changed && !work.rewrite) return work.original;
     // Stored "as on the wire": with the content-encoding its headers declare.
-    const encoded = work.chain.length > 0 ? encode(bytes, work.chain) : bytes;
+    const encoded = work.chain.length > 0 ? encodeContent(bytes, work.chain) : bytes;
     if (!encoded) return withheld(work.original);
     const truncated = work.original.truncated;
     return { bytes: encoded, size: truncated ? work.original.size : encoded.length, truncated };

@@ -93,6 +93,7 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
       rate: config.replay.rate,
       repeat: config.replay.repeat,
       storeCap: config.replay.maxBodyBytes,
+      regressionCap: config.record.maxBodyBytes,
       stateful: config.replay.stateful,
       identities: config.replay.identities,
       oracle,

@@ -1,3 +1,4 @@
+import { headerValue } from '../compare/header-values.js';
 import type { Comparer } from '../compare/index.js';
 import { markReproduced } from '../noise/reproduction.js';
 import type { Redactor } from '../redact/redactor.js';
@@ -35,6 +36,12 @@ export interface ExchangeReplayerOptions {
   buildRequest: (exchange: Exchange) => OutgoingRequest;
   /** Bodies kept per result for the report. */
   storeCap: number;
+  /**
+   * Candidate body bytes kept for a regression (`record.maxBodyBytes`, when larger than `storeCap`):
+   * `replayguard approve` writes that response into a new revision without asking the candidate again.
+   * @default storeCap
+   */
+  regressionCap?: number;
   /** Carry ids created during the replay into later requests (see id-map.ts). */
   stateful: boolean;
   /** Extra identity pointers (`replay.identities`). */
@@ -158,7 +165,8 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
           connectFailure: cand.failure.kind === 'refused' ? cand.failure : null,
         };
       }
-      const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin };
+      const recordedHost = headerValue(exchange.request.headers, 'host');
+      const ctx = { method: exchange.request.method, route: exchange.route, recordedOrigin: exchange.upstream, candidateOrigin: candidate.origin, ...(recordedHost ? { recordedHost } : {}) };
       // Learn before comparing: the id a POST created is expected to differ from the recorded one.
       if (options.stateful && isMutating(exchange.request.method)) {
         candidateIds.learn(exchange.response, cand.response, `${exchange.request.method} ${exchange.route}`);
@@ -189,7 +197,7 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
         noise = [...(noise ?? []), ...r.differences, ...r.filtered];
       }
       return {
-        result: { ...base, verdict: comparison.verdict, comparison, candidate: capObserved(candidateSeen, storeCap), baseline: capObserved(baselineSeen, storeCap), error: null, ...extra },
+        result: { ...base, verdict: comparison.verdict, comparison, candidate: capObserved(candidateSeen, comparison.verdict === 'regression' ? Math.max(storeCap, options.regressionCap ?? 0) : storeCap), baseline: capObserved(baselineSeen, storeCap), error: null, ...extra },
         noise,
         connectFailure: null,
       };

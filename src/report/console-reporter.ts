@@ -1,5 +1,7 @@
 import type { ReplayResult, RunSummary } from '../types.js';
 import { stubSections } from './stub-lines.js';
+import { describeApproval } from '../approve/describe-approval.js';
+import { describeChange } from './changes/describe-change.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, plural, routeKey } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
@@ -84,6 +86,18 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
   };
 }
 
+/**
+ * One line when origin mapping filtered anything: the target echoed its own address where the
+ * recording had the upstream's (src/compare/origin-map.ts). Shown so a filter is never silent.
+ */
+export function originMappingLine(summary: RunSummary): string | null {
+  const hits = summary.signatures.filter((s) => s.verdict === 'noise' && s.filteredBy?.startsWith('origin mapping'));
+  if (!hits.length) return null;
+  const routes = new Set(hits.map((s) => routeKey(s.method, s.route)));
+  const rules = [...new Set(hits.map((s) => s.filteredBy!))].join('; ');
+  return `Origin mapping applied on ${plural(routes.size, 'route')} (${plural(hits.length, 'signature')}): ${rules}. Turn it off with compare.mapOrigins: false.`;
+}
+
 /** The end-of-run text; exported so `replayguard report` can print it without a live run. */
 export function renderConsoleSummary(summary: RunSummary, top: number, reportPath: string | null): string {
   const lines: string[] = [''];
@@ -91,6 +105,21 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
   if (drift.failing.length) {
     lines.push('Not reproduced (the target and the baseline agree with each other, not with the recording):');
     for (const line of drift.failing) lines.push(`  ${line}`);
+    lines.push('');
+  }
+  if (summary.approvals?.length) {
+    lines.push(`Approved changes behind session "${summary.run.session}":`);
+    for (const a of summary.approvals) lines.push(`  ${describeApproval(a)}`);
+    lines.push('');
+  }
+  if (summary.changes.length) {
+    lines.push(`Changes (${formatCount(summary.changes.length)}, most breaking first):`);
+    for (const c of summary.changes.slice(0, top)) {
+      lines.push(`  ${describeChange(c)}`);
+      for (const s of c.signatures.slice(0, 3)) lines.push(`      ${s.route}  ${s.signature}  (${plural(s.exchanges, 'exchange')})`);
+      if (c.signatures.length > 3) lines.push(`      … ${plural(c.signatures.length - 3, 'more signature')}`);
+    }
+    if (summary.changes.length > top) lines.push(`  … and ${formatCount(summary.changes.length - top)} more (see the report)`);
     lines.push('');
   }
   if (summary.routes.length) {
@@ -121,6 +150,8 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
     lines.push('');
   }
   if (summary.noiseTests) lines.push(`${describeNoiseTests(summary.noiseTests)}`, '');
+  const mapped = originMappingLine(summary);
+  if (mapped) lines.push(mapped, '');
   if (drift.harmless.length) {
     lines.push('Harmless drift (filtered, explained):');
     for (const line of drift.harmless) lines.push(`  ${line}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { ReplayResult, RunSummary } from '../types.js';
 import { routeKey } from './format.js';
-import { latencySuiteXml, testcaseXml } from './junit-testcase.js';
+import { changesSuiteXml, latencySuiteXml, testcaseXml } from './junit-testcase.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { escapeXmlAttr } from './xml-escape.js';
 import { REPORT_FILES } from './report-files.js';
@@ -81,8 +81,8 @@ export function createJunitReporter(ctx: ReporterContext, options: JunitReporter
         if (!out.write(text)) await once(out, 'drain');
       };
       const flagged = summary.latency.filter((l) => l.flagged).length;
-      let tests = flagged;
-      let failures = flagged;
+      let tests = flagged + summary.changes.length;
+      let failures = flagged + summary.changes.length;
       let errors = 0;
       let skipped = 0;
       for (const s of suites.values()) {
@@ -96,6 +96,7 @@ export function createJunitReporter(ctx: ReporterContext, options: JunitReporter
         await write(
           `<testsuites name="replayguard" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(summary.durationMs / 1000).toFixed(3)}">\n`,
         );
+        await write(changesSuiteXml(summary.changes));
         for (const s of suites.values()) {
           await write(
             `  <testsuite name="${escapeXmlAttr(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="${s.skipped}" time="${(s.timeMs / 1000).toFixed(3)}">\n`,

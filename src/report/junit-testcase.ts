@@ -1,4 +1,5 @@
-import type { Difference, ReplayResult, RouteLatency } from '../types.js';
+import type { Change, Difference, ReplayResult, RouteLatency } from '../types.js';
+import { describeChange } from './changes/describe-change.js';
 import { describeDifference, formatValue, routeKey } from './format.js';
 import { escapeXml, escapeXmlAttr } from './xml-escape.js';
 
@@ -59,4 +60,20 @@ export function latencySuiteXml(latency: readonly RouteLatency[]): string {
     })
     .join('');
   return `  <testsuite name="latency" tests="${flagged.length}" failures="${flagged.length}" errors="0" skipped="0">\n${cases}  </testsuite>\n`;
+}
+
+/**
+ * The `changes` suite, written first: one failing testcase per change, ranked, so a CI test view
+ * opens on the few behaviour changes before the per-exchange failures behind them.
+ */
+export function changesSuiteXml(changes: readonly Change[]): string {
+  if (!changes.length) return '';
+  const cases = changes
+    .map((c) => {
+      const lines = [`${c.kind} change on ${c.routes.join(', ')}`, ...c.signatures.slice(0, MAX_LISTED).map((s) => `${s.route}  ${s.signature}  (${s.exchanges})`)];
+      if (c.signatures.length > MAX_LISTED) lines.push(`… ${c.signatures.length - MAX_LISTED} more signatures`);
+      return `    <testcase name="${escapeXmlAttr(`${c.title} [${c.id}]`)}" classname="changes">\n      <failure message="${escapeXmlAttr(describeChange(c))}" type="${c.kind}">${escapeXml(lines.join('\n'))}</failure>\n    </testcase>\n`;
+    })
+    .join('');
+  return `  <testsuite name="changes" tests="${changes.length}" failures="${changes.length}" errors="0" skipped="0">\n${cases}  </testsuite>\n`;
 }

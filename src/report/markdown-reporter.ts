@@ -1,6 +1,8 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSummary, Verdict } from '../types.js';
+import { describeApproval } from '../approve/describe-approval.js';
+import { originMappingLine } from './console-reporter.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
 import { formatCount, formatDuration, formatPercent, formatPercentiles, routeKey, VERDICT_ORDER } from './format.js';
 import type { Reporter, ReporterContext } from './reporter.js';
@@ -51,6 +53,21 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     out.push('');
   }
 
+  if (summary.approvals?.length) {
+    out.push('### Approvals behind this session', '');
+    for (const a of summary.approvals) out.push(`- ${e(describeApproval(a))}`);
+    out.push('');
+  }
+  if (summary.changes.length) {
+    out.push('### Changes', '', 'Ranked by what breaks clients: status and transport, body structure, body values, headers.', '', '| # | Change | Kind | Routes | Exchanges | Id |', '| ---: | --- | --- | --- | ---: | --- |');
+    summary.changes.slice(0, topSignatures).forEach((c, i) => {
+      const routes = c.routes.length <= 3 ? c.routes.join(', ') : `${c.routes.slice(0, 3).join(', ')} +${c.routes.length - 3}`;
+      out.push(`| ${i + 1} | ${e(c.title)} | ${c.kind} | ${e(routes)} | ${formatCount(c.exchanges)} | \`${c.id}\` |`);
+    });
+    if (summary.changes.length > topSignatures) out.push('', `…and ${formatCount(summary.changes.length - topSignatures)} more in report.html.`);
+    out.push('');
+  }
+
   out.push('| Verdict | Exchanges | Share |', '| --- | ---: | ---: |');
   for (const verdict of VERDICT_ORDER) {
     out.push(`| ${ICON[verdict]} ${verdict} | ${formatCount(counts[verdict])} | ${formatPercent(counts[verdict], counts.total)} |`);
@@ -84,6 +101,8 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     out.push('');
   }
   if (summary.noiseTests) out.push(`${e(describeNoiseTests(summary.noiseTests))}.`, '');
+  const mapped = originMappingLine(summary);
+  if (mapped) out.push(e(mapped), '');
 
   const latency = summary.latency.filter((l) => l.candidate);
   if (latency.length) {

@@ -1,5 +1,7 @@
+import type { Approval } from '../types/exchange.js';
 import type { StubRunStats, LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
+import { createChangeAccumulator } from './changes/change-accumulator.js';
 import { signatureHits } from './signature-groups.js';
 
 export interface SummaryExtras {
@@ -9,6 +11,8 @@ export interface SummaryExtras {
   /** @default null */
   noiseTests?: NoiseTests | null;
   latency: RouteLatency[];
+  /** Approvals of the replayed session. @default none */
+  approvals?: Approval[];
   exitCode: number;
   exitReason: string;
   durationMs: number;
@@ -39,6 +43,7 @@ export function createSummaryBuilder(): SummaryBuilder {
   const counts = emptyCounts();
   const routes = new Map<string, RouteCounts>();
   const signatures = new Map<string, SignatureCount>();
+  const changes = createChangeAccumulator();
 
   function bump(key: string, make: () => SignatureCount): void {
     const found = signatures.get(key);
@@ -58,6 +63,7 @@ export function createSummaryBuilder(): SummaryBuilder {
       }
       rc[result.verdict]++;
       rc.total++;
+      changes.add(result);
 
       for (const hit of signatureHits(result)) {
         bump(hit.key, () => ({
@@ -96,6 +102,8 @@ export function createSummaryBuilder(): SummaryBuilder {
         counts: { ...counts },
         routes: routeList,
         signatures: sigList,
+        ...changes.build(),
+        ...(extras.approvals?.length ? { approvals: extras.approvals } : {}),
         learnedNoise: extras.learnedNoise,
         unreproduced: extras.unreproduced ?? [],
         noiseTests: extras.noiseTests ?? null,

@@ -85,6 +85,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const session = await recordings.findSession(config.replay.session);
     if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: displayLocation(dbFile) });
     const total = await recordings.countExchanges(session.id);
+    // The approvals behind the revision replayed (`replayguard approve`), named in every report.
+    const approvals = (await recordings.listApprovals(session.baseName ?? session.name)).filter((a) => a.revision <= (session.revision ?? 1));
     if (total === 0) throw new ReplayguardError('RG_ERR_SESSION_EMPTY', { session: session.name, file: displayLocation(dbFile) });
 
     prepareOutDir(outDir);
@@ -142,7 +144,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const { exitCode, reason } = damaged
       ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` }
       : withStubMisses(evaluateFailOn(config.replay.failOn, counts, slow), stubRuns);
-    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns });
+    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns });
     await results.finishRun(summary);
     await driver.end(summary);
     if (damaged) throw damaged;

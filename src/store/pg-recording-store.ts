@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { ReplayguardError, isReplayguardError, reasonOf } from '../errors.js';
-import type { Exchange, NewExchange, RecorderCounts, RecorderInfo, RouteStats, SessionInfo, SessionStats } from '../types.js';
+import type { Approval, Exchange, NewApproval, NewExchange, RecorderCounts, RecorderInfo, RouteStats, SessionInfo, SessionStats } from '../types.js';
 import { migratePg, quoteIdent } from './pg-migrations.js';
 import { parsePgLocation, type PgLocation } from './pg-location.js';
 import { connectOrExplain, createPgPool, isConnectionError } from './pg-pool.js';
+import { findSessionRow, revisionName, toApproval, type ApprovalRow } from './session-revisions.js';
 import { DEDUPE_MIN_BYTES, toExchange, toSession, type ExchangeRow, type SessionRow } from './sqlite-recording-store.js';
 import type { AppendOptions, RecordingStore } from './store.js';
 
@@ -36,7 +37,7 @@ function safeInt(n: number, what: string): number {
  */
 export class PgRecordingStore implements RecordingStore {
   readonly location: string;
-  private readonly t: { sessions: string; recorders: string; bodies: string; exchanges: string };
+  private readonly t: { sessions: string; recorders: string; bodies: string; exchanges: string; approvals: string };
   /** Connections held by iterators still open, released (destroyed) on close. */
   private readonly iterating = new Set<pg.PoolClient>();
   private closed: Promise<void> | null = null;
@@ -47,7 +48,7 @@ export class PgRecordingStore implements RecordingStore {
   ) {
     this.location = loc.schema === 'replayguard' ? loc.display : `${loc.display} (schema ${loc.schema})`;
     const q = quoteIdent(loc.schema);
-    this.t = { sessions: `${q}.sessions`, recorders: `${q}.recorders`, bodies: `${q}.bodies`, exchanges: `${q}.exchanges` };
+    this.t = { sessions: `${q}.sessions`, recorders: `${q}.recorders`, bodies: `${q}.bodies`, exchanges: `${q}.exchanges`, approvals: `${q}.approvals` };
   }
 
   /** Connect, check the schema is ours and migrate it (unless read-only). Unreachable: RG_ERR_DB_UNREACHABLE. */
@@ -75,7 +76,7 @@ export class PgRecordingStore implements RecordingStore {
     const { rows } = await this.pool.query<SessionRow>(
       `INSERT INTO ${this.t.sessions} (name, upstream, started_at) VALUES ($1, $2, $3)
        ON CONFLICT (name) DO UPDATE SET ended_at = NULL
-       RETURNING id, name, upstream, started_at, ended_at`,
+       RETURNING id, name, upstream, started_at, ended_at, revision, base_name`,
       [input.name, input.upstream, input.startedAt],
     );
     return toSession(rows[0]!);
@@ -227,17 +228,67 @@ export class PgRecordingStore implements RecordingStore {
   }
 
   async findSession(ref: string): Promise<SessionInfo | undefined> {
-    const cols = 'id, name, upstream, started_at, ended_at';
-    let rows: SessionRow[];
+    const cols = 'id, name, upstream, started_at, ended_at, revision, base_name';
+    const one = async (where: string, args: unknown[]) => (await this.pool.query<SessionRow>(`SELECT ${cols} FROM ${this.t.sessions} WHERE ${where}`, args)).rows[0];
+    let row: SessionRow | undefined;
     if (ref === 'latest') {
-      ({ rows } = await this.pool.query<SessionRow>(`SELECT ${cols} FROM ${this.t.sessions} ORDER BY started_at DESC, id DESC LIMIT 1`));
+      ({ rows: [row] } = await this.pool.query<SessionRow>(`SELECT ${cols} FROM ${this.t.sessions} ORDER BY started_at DESC, id DESC LIMIT 1`));
     } else {
-      ({ rows } = await this.pool.query<SessionRow>(`SELECT ${cols} FROM ${this.t.sessions} WHERE name = $1`, [ref]));
-      if (rows.length === 0 && /^\d{1,15}$/.test(ref)) {
-        ({ rows } = await this.pool.query<SessionRow>(`SELECT ${cols} FROM ${this.t.sessions} WHERE id = $1`, [Number(ref)]));
-      }
+      row = await findSessionRow(ref, {
+        exact: (name) => one('name = $1', [name]),
+        revision1: (base) => one('name = $1 AND base_name IS NULL', [base]),
+        revisionN: (base, n) => one('base_name = $1 AND revision = $2', [base, n]),
+        newest: (base) => one('base_name = $1 AND ended_at IS NOT NULL ORDER BY revision DESC LIMIT 1', [base]),
+      });
+      if (!row && /^\d{1,15}$/.test(ref)) row = await one('id = $1', [Number(ref)]);
     }
-    return rows[0] ? toSession(rows[0]) : undefined;
+    return row ? toSession(row) : undefined;
+  }
+
+  async createRevision(sessionId: number, createdAt: number): Promise<SessionInfo> {
+    const client = await this.pool.connect();
+    client.on('error', () => {});
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<SessionRow>(`SELECT id, name, upstream, base_name FROM ${this.t.sessions} WHERE id = $1`, [sessionId]);
+      const of = rows[0];
+      if (!of) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: `#${sessionId}`, file: this.location });
+      const base = of.base_name ?? of.name;
+      // Serialise revisions of one session: two approvals at once must not both pick the same number.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`replayguard-revision:${base}`]);
+      const { rows: max } = await client.query<{ n: number }>(`SELECT max(revision) AS n FROM ${this.t.sessions} WHERE name = $1 OR base_name = $1`, [base]);
+      const revision = Number(max[0]!.n) + 1;
+      const name = revisionName(base, revision);
+      const { rows: made } = await client.query<SessionRow>(
+        `INSERT INTO ${this.t.sessions} (name, upstream, started_at, revision, base_name) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, name, upstream, started_at, ended_at, revision, base_name`,
+        [name, of.upstream, createdAt, revision, base],
+      );
+      await client.query('COMMIT');
+      return toSession(made[0]!);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async addApproval(a: NewApproval): Promise<Approval> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      `INSERT INTO ${this.t.approvals} (session, revision, kind, approved_by, approved_at, run, results, changes, exchanges)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [a.session, a.revision, a.as, a.by, a.at, a.run, a.results, JSON.stringify(a.changes), a.exchanges],
+    );
+    return { id: Number(rows[0]!.id), ...a };
+  }
+
+  async listApprovals(session?: string): Promise<Approval[]> {
+    const { rows } = await this.pool.query<ApprovalRow>(
+      `SELECT * FROM ${this.t.approvals} ${session === undefined ? '' : 'WHERE session = $1'} ORDER BY id`,
+      session === undefined ? [] : [session],
+    );
+    return rows.map(toApproval);
   }
 
   /**
@@ -291,7 +342,7 @@ export class PgRecordingStore implements RecordingStore {
 
   async listSessions(): Promise<SessionStats[]> {
     const { rows } = await this.pool.query<SessionRow & { dropped: number; exchanges: number; failures: number; bytes: number }>(
-      `SELECT s.id, s.name, s.upstream, s.started_at, s.ended_at,
+      `SELECT s.id, s.name, s.upstream, s.started_at, s.ended_at, s.revision, s.base_name,
          s.dropped + coalesce((SELECT sum(r.dropped) FROM ${this.t.recorders} r WHERE r.session_id = s.id), 0)::bigint AS dropped,
          count(e.id) AS exchanges, count(e.failure) AS failures,
          coalesce(sum(e.req_body_size + coalesce(e.res_body_size, 0)), 0)::bigint AS bytes

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import { reasonOf } from '../errors.js';
-import type { Exchange, ExchangeFailure, HeaderPairs, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
+import { ReplayguardError, reasonOf } from '../errors.js';
+import type { Approval, Exchange, ExchangeFailure, HeaderPairs, NewApproval, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { migrate, type Migration } from './migrations.js';
 import { corruptionError, isCorruption, quickCheck } from './sqlite-corruption.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
+import { findSessionRow, revisionName, revisionOf, toApproval, type ApprovalRow } from './session-revisions.js';
 import type { RecordingStore, StoreOpenOptions } from './store.js';
 
 /** 'RGrc' — marks a file as a replayguard recordings database. */
@@ -71,6 +72,26 @@ export const recordingMigrations: Migration[] = [
       ALTER TABLE exchanges ADD COLUMN req_body_hash BLOB;
       ALTER TABLE exchanges ADD COLUMN res_body_hash BLOB;`,
   },
+  {
+    version: 4,
+    description: 'session revisions (approve) and the approvals log',
+    up: `
+      ALTER TABLE sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE sessions ADD COLUMN base_name TEXT;
+      CREATE INDEX sessions_by_base ON sessions (base_name, revision);
+      CREATE TABLE approvals (
+        id INTEGER PRIMARY KEY,
+        session TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        approved_by TEXT NOT NULL,
+        approved_at INTEGER NOT NULL,
+        run INTEGER NOT NULL,
+        results TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        exchanges INTEGER NOT NULL
+      );`,
+  },
 ];
 
 /**
@@ -116,10 +137,12 @@ export interface SessionRow {
   upstream: string;
   started_at: number;
   ended_at: number | null;
+  revision?: number | null;
+  base_name?: string | null;
 }
 
 export function toSession(r: SessionRow): SessionInfo {
-  return { id: r.id, name: r.name, upstream: r.upstream, startedAt: r.started_at, endedAt: r.ended_at };
+  return { id: r.id, name: r.name, upstream: r.upstream, startedAt: r.started_at, endedAt: r.ended_at, ...revisionOf(r) };
 }
 
 /** A stored row (SQLite or PostgreSQL: flags as 0/1 or booleans) as the plain Exchange every stage sees. */
@@ -249,10 +272,43 @@ export class SqliteRecordingStore implements RecordingStore {
     if (ref === 'latest') {
       row = this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1').get() as SessionRow | undefined;
     } else {
-      row = this.db.prepare('SELECT * FROM sessions WHERE name = ?').get(ref) as SessionRow | undefined;
+      const one = (sql: string, ...args: unknown[]) => Promise.resolve(this.db.prepare(sql).get(...args) as SessionRow | undefined);
+      row = await findSessionRow(ref, {
+        exact: (name) => one('SELECT * FROM sessions WHERE name = ?', name),
+        revision1: (base) => one('SELECT * FROM sessions WHERE name = ? AND base_name IS NULL', base),
+        revisionN: (base, n) => one('SELECT * FROM sessions WHERE base_name = ? AND revision = ?', base, n),
+        newest: (base) => one('SELECT * FROM sessions WHERE base_name = ? AND ended_at IS NOT NULL ORDER BY revision DESC LIMIT 1', base),
+      });
       if (!row && /^\d+$/.test(ref)) row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(Number(ref)) as SessionRow | undefined;
     }
     return row ? toSession(row) : undefined;
+  }
+
+  async createRevision(sessionId: number, createdAt: number): Promise<SessionInfo> {
+    return this.db.transaction(() => {
+      const of = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(sessionId) as SessionRow | undefined;
+      if (!of) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: `#${sessionId}`, file: this.location });
+      const base = of.base_name ?? of.name;
+      const { n } = this.db.prepare('SELECT max(revision) AS n FROM sessions WHERE name = ? OR base_name = ?').get(base, base) as { n: number };
+      const revision = n + 1;
+      const name = revisionName(base, revision);
+      const info = this.db.prepare('INSERT INTO sessions (name, upstream, started_at, revision, base_name) VALUES (?, ?, ?, ?, ?)').run(name, of.upstream, createdAt, revision, base);
+      return { id: Number(info.lastInsertRowid), name, upstream: of.upstream, startedAt: createdAt, endedAt: null, revision, baseName: base };
+    })();
+  }
+
+  async addApproval(a: NewApproval): Promise<Approval> {
+    const info = this.db
+      .prepare('INSERT INTO approvals (session, revision, kind, approved_by, approved_at, run, results, changes, exchanges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(a.session, a.revision, a.as, a.by, a.at, a.run, a.results, JSON.stringify(a.changes), a.exchanges);
+    return { id: Number(info.lastInsertRowid), ...a };
+  }
+
+  async listApprovals(session?: string): Promise<Approval[]> {
+    const rows = (session === undefined
+      ? this.db.prepare('SELECT * FROM approvals ORDER BY id').all()
+      : this.db.prepare('SELECT * FROM approvals WHERE session = ? ORDER BY id').all(session)) as ApprovalRow[];
+    return rows.map(toApproval);
   }
 
   async *iterate(sessionId: number, options: { afterSeq?: number; batchSize?: number } = {}): AsyncIterable<Exchange> {

@@ -69,7 +69,7 @@ interface RunRow {
 /** A stored summary; runs stored before a field existed read with its empty value. */
 function summaryOf(text: string): RunSummary {
   const s = JSON.parse(text) as RunSummary;
-  return { ...s, unreproduced: s.unreproduced ?? [], noiseTests: s.noiseTests ?? null, counts: { ...NO_COUNTS, ...s.counts } };
+  return { ...s, unreproduced: s.unreproduced ?? [], changes: s.changes ?? [], noiseChanges: s.noiseChanges ?? [], noiseTests: s.noiseTests ?? null, counts: { ...NO_COUNTS, ...s.counts } };
 }
 
 function toRun(r: RunRow): RunInfo {

@@ -1,4 +1,4 @@
-import type { Exchange, NewExchange, RecorderCounts, RecorderInfo, ReplayResult, RouteStats, RunInfo, RunSummary, SessionInfo, SessionStats } from '../types.js';
+import type { Approval, Exchange, NewApproval, NewExchange, RecorderCounts, RecorderInfo, ReplayResult, RouteStats, RunInfo, RunSummary, SessionInfo, SessionStats } from '../types.js';
 
 /**
  * The two storage seams. Small on purpose, so a second backend (PostgreSQL, for several proxies writing
@@ -47,8 +47,22 @@ export interface RecordingStore {
   /** Exchanges, failures and drops per recorder, for one session or all. */
   recorderStats?(sessionId?: number): Promise<RecorderCounts[]>;
 
-  /** A session by name, by numeric id, or `latest` (the most recently started). */
+  /**
+   * A session by name, by numeric id, or `latest` (the most recently started). A bare name is the
+   * newest complete revision of that session; `name@n` is revision n (`name@1`: as recorded).
+   */
   findSession(ref: string): Promise<SessionInfo | undefined>;
+
+  /**
+   * Revisions (`replayguard approve`, see session-revisions.ts): a new, empty revision of the session
+   * `sessionId` belongs to, numbered after its newest. The caller appends its exchanges (keeping their
+   * `seq`) and ends it; only then do bare-name lookups pick it.
+   */
+  createRevision(sessionId: number, createdAt: number): Promise<SessionInfo>;
+  /** Record an approval; the log is append-only. */
+  addApproval(approval: NewApproval): Promise<Approval>;
+  /** Approvals of one session (its revision-1 name), or of all, oldest first. */
+  listApprovals(session?: string): Promise<Approval[]>;
   /** Exchanges of a session in `seq` order, streamed: memory stays flat whatever the size. */
   iterate(sessionId: number, options?: { afterSeq?: number; batchSize?: number }): AsyncIterable<Exchange>;
   countExchanges(sessionId: number): Promise<number>;

@@ -83,7 +83,34 @@ export interface SessionInfo {
   upstream: string;
   startedAt: number;
   endedAt: number | null;
+  /**
+   * Set on a later revision of a session (`replayguard approve`): its number (2, 3 …) and the name
+   * of the session it revises. Its own name is `<baseName>@<revision>`. Absent on revision 1.
+   */
+  revision?: number;
+  baseName?: string;
 }
+
+/** One approval (`replayguard approve`), as recorded beside the recordings. */
+export interface Approval {
+  id: number;
+  /** The session's name (revision 1's), whatever revision was approved. */
+  session: string;
+  /** The revision written (`behaviour`), or the revision replayed (`noise`). */
+  revision: number;
+  as: 'behaviour' | 'noise';
+  /** Who approved: a CI actor (`github:octocat`), git's user.name or $USER. */
+  by: string;
+  at: number;
+  /** The replay run whose results were approved, and its results database. */
+  run: number;
+  results: string;
+  changes: Array<{ id: string; title: string }>;
+  /** Exchanges that took the candidate's response (0 for `noise`). */
+  exchanges: number;
+}
+
+export type NewApproval = Omit<Approval, 'id'>;
 
 export interface SessionStats extends SessionInfo {
   exchanges: number;

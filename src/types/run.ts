@@ -1,6 +1,6 @@
 import type { NoiseRule } from '../config/schema.js';
 import type { Comparison, DifferenceTarget, Verdict } from './comparison.js';
-import type { ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
+import type { Approval, ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
 
 /** The run stage's data: replay results, their summary, learned noise and latency. */
 
@@ -212,12 +212,49 @@ export interface StubRunStats {
   faults: StubFaultCount[];
 }
 
+/** What a change breaks, most breaking first: see CHANGE_RANK in src/report/changes/change-kind.ts. */
+export type ChangeKind = 'status' | 'transport' | 'structure' | 'value' | 'header';
+
+/** One signature of one route inside a change. */
+export interface ChangeSignature {
+  /** `METHOD /route` */
+  route: string;
+  signature: string;
+  /** Exchanges of the route showing it. */
+  exchanges: number;
+  /** The rules that filtered it, for noise changes. */
+  filteredBy?: string[];
+}
+
+/**
+ * Signatures grouped into what a person would call one behaviour change: the same difference across
+ * routes, and differences that always occur on the same exchanges.
+ */
+export interface Change {
+  /** Stable across runs: a hash of what defines the change (its kinds of difference), never of counts or routes. */
+  id: string;
+  title: string;
+  kind: ChangeKind;
+  /** `METHOD /route`, sorted. */
+  routes: string[];
+  /** Exchanges showing it (exact up to 128 distinct exchanges per change, a lower bound past that). */
+  exchanges: number;
+  /** Most widespread first. */
+  signatures: ChangeSignature[];
+}
+
 /** Everything a reporter needs at the end of a run, computed from the results. */
 export interface RunSummary {
   run: RunInfo;
   counts: VerdictCounts;
   routes: RouteCounts[];
   signatures: SignatureCount[];
+  /** Regressions and transport errors grouped into changes, ranked by what breaks clients. */
+  changes: Change[];
+  /** Filtered differences grouped the same way. */
+  noiseChanges: Change[];
+  /** Approvals recorded for the replayed session (`replayguard approve`), oldest first; absent when none. */
+  approvals?: Approval[];
   learnedNoise: LearnedNoise[];
   /** What the replay did not reproduce (listed first by every reporter), harmless drift last. */
   unreproduced: UnreproducedGroup[];

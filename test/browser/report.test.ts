@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ReplayResult } from '../../src/types.js';
 import { makeComparison, makeDifference, makeObserved, makeRecorded, makeResult } from '../helpers/factories.js';
+import { PLANTED_ORDER, plantedResults } from '../helpers/planted-changes.js';
 import { describeWithBrowser } from '../helpers/requirements.js';
 import { fixtureResults, writeReport, XSS_IMG, XSS_SCRIPT } from './report-fixture.js';
 
@@ -183,6 +184,32 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     expect(text).toContain(XSS_SCRIPT);
     expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
     expect(requests.filter((u) => u.startsWith('file://'))).toEqual([reportUrl]);
+    await page.close();
+  });
+
+  it('leads with the planted changes, ranked, each opening to its routes, signatures and examples', async () => {
+    const { dir, summary } = await writeReport(plantedResults(), ['html', 'json']);
+    const { page, errors } = await open('', `file://${path.join(dir, 'report.html')}`);
+    // The first view: the changes section is the first thing in main, above the per-route groups.
+    await expect(page.locator('main > section').first().getAttribute('id')).resolves.toBe('changes');
+    const titles = await page.locator('#changes .change .ctitle').allTextContents();
+    expect(titles).toHaveLength(PLANTED_ORDER.length);
+    titles.forEach((t, i) => expect(t.startsWith(PLANTED_ORDER[i]!)).toBe(true));
+    const box = await page.locator('#changes .change').last().boundingBox();
+    expect(box!.y + box!.height).toBeLessThan(900); // all three within the first screen
+    // The page shows what summary.json says.
+    expect(await page.locator('#changes .change').evaluateAll((els) => els.map((e) => e.getAttribute('data-change')))).toEqual(summary.changes.map((c) => c.id));
+    await expect(page.locator('#changes .change').nth(1).locator('.count').textContent()).resolves.toContain('5 routes · 30 exchanges');
+    const ids = page.locator('#changes .change').nth(1);
+    await ids.locator('.chead').click();
+    expect(await ids.locator('tbody tr').count()).toBe(5);
+    await ids.locator('tbody tr').filter({ has: page.locator('td', { hasText: /^GET \/users$/ }) }).locator('a.open-group').click();
+    const opened = page.locator('.group[data-route="GET /users"]').filter({ has: page.locator('.label', { hasText: '/*/id number → string' }) });
+    await expect(opened.locator('.ghead').getAttribute('aria-expanded')).resolves.toBe('true');
+    expect(await opened.locator('.tab').count()).toBe(5);
+    // Noise is grouped the same way.
+    await expect(page.locator('#noise-changes .change .ctitle').allTextContents()).resolves.toEqual(['/updatedAt value changed']);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

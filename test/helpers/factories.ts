@@ -112,6 +112,8 @@ export function makeSummary(overrides: Partial<RunSummary> = {}): RunSummary {
     counts: run.counts,
     routes: [],
     signatures: [],
+    changes: [],
+    noiseChanges: [],
     learnedNoise: [],
     unreproduced: [],
     noiseTests: null,

@@ -181,8 +181,20 @@ function attr(tag: string, name: string): string | null {
   return m ? unescapeXml(m[1]!) : null;
 }
 
-/** Parse the testcases of a junit.xml (the shape our reporter writes). */
+/**
+ * Parse the per-exchange testcases of a junit.xml (the shape our reporter writes); the `changes`
+ * suite that leads the file summarises them and is left out (`parseJunitChanges` reads it).
+ */
 export function parseJunit(xml: string): JunitCase[] {
+  return parseAllJunit(xml).filter((c) => c.classname !== 'changes');
+}
+
+/** The testcases of the leading `changes` suite: one per change, ranked. */
+export function parseJunitChanges(xml: string): JunitCase[] {
+  return parseAllJunit(xml).filter((c) => c.classname === 'changes');
+}
+
+function parseAllJunit(xml: string): JunitCase[] {
   const cases: JunitCase[] = [];
   const re = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (let m = re.exec(xml); m; m = re.exec(xml)) {

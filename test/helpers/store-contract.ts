@@ -127,6 +127,43 @@ export function runStoreContract(name: string, makeStore: (dir: string) => Promi
       });
     });
 
+    describe('revisions and approvals', () => {
+      it('numbers revisions after the newest, picks the newest complete one by bare name, and any by name@n', async () => {
+        const s = await store.openSession({ name: 'nightly', upstream: 'http://u', startedAt: 1 });
+        await store.append(s.id, [makeExchange({ url: '/a' }), makeExchange({ url: '/b' })]);
+        await store.endSession(s.id, 2);
+        const r2 = await store.createRevision(s.id, 100);
+        expect(r2).toMatchObject({ name: 'nightly@2', revision: 2, baseName: 'nightly', upstream: 'http://u', startedAt: 100, endedAt: null });
+        // Not complete yet: a bare name still means revision 1.
+        expect((await store.findSession('nightly'))?.id).toBe(s.id);
+        await store.append(r2.id, [makeExchange({ url: '/a', seq: 1 }), makeExchange({ url: '/b', seq: 2, response: { status: 201, headers: [], body: body('new') } })]);
+        await store.endSession(r2.id, 101);
+        expect((await store.findSession('nightly'))?.id).toBe(r2.id);
+        expect((await store.findSession('nightly@2'))?.id).toBe(r2.id);
+        expect(await store.findSession('nightly@1')).toEqual({ id: s.id, name: 'nightly', upstream: 'http://u', startedAt: 1, endedAt: 2 });
+        expect(await store.findSession('nightly@9')).toBeUndefined();
+        const copied = await collect(store.iterate(r2.id));
+        expect(copied.map((e) => [e.seq, e.request.url, e.response?.status])).toEqual([[1, '/a', 200], [2, '/b', 201]]);
+        // A revision of an old revision is numbered after the newest, and revises the same session.
+        const r3 = await store.createRevision(s.id, 200);
+        expect(r3).toMatchObject({ name: 'nightly@3', revision: 3, baseName: 'nightly' });
+        await store.endSession(r3.id, 201);
+        await reopen();
+        expect((await store.findSession('nightly'))?.name).toBe('nightly@3');
+        expect((await store.listSessions()).map((x) => [x.name, x.revision ?? 1])).toEqual([['nightly', 1], ['nightly@2', 2], ['nightly@3', 3]]);
+      });
+
+      it('keeps an approvals log per session', async () => {
+        const a = { session: 'nightly', revision: 2, as: 'behaviour' as const, by: 'ada', at: 5, run: 3, results: '/out/results.db', changes: [{ id: 'c0123456789', title: '/id number → string' }], exchanges: 4 };
+        const stored = await store.addApproval(a);
+        expect(stored).toEqual({ id: expect.any(Number), ...a });
+        await store.addApproval({ ...a, session: 'other', as: 'noise', exchanges: 0 });
+        await reopen();
+        expect(await store.listApprovals('nightly')).toEqual([stored]);
+        expect((await store.listApprovals()).map((x) => [x.session, x.as])).toEqual([['nightly', 'behaviour'], ['other', 'noise']]);
+      });
+    });
+
     describe('append', () => {
       it('returns one distinct id per exchange and assigns seqs after the last one', async () => {
         const s = await store.openSession({ name: 's', upstream: 'http://u', startedAt: 1 });

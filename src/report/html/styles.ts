@@ -110,6 +110,15 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .changed-val { background: var(--chg-bg); border-radius: 3px; padding: 0 4px; }
 .kbd { font: 11px var(--mono); border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 4px; padding: 0 4px; }
 footer { color: var(--muted); font-size: 12px; padding-top: 20px; padding-bottom: 40px; }
+.changes { list-style: none; padding: 0; margin: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
+.change + .change { border-top: 1px solid var(--line); }
+.chead { display: grid; grid-template-columns: 28px 1fr auto auto; gap: 4px 12px; align-items: baseline; width: 100%; text-align: left; border: 0; background: none; padding: 10px 14px; }
+.chead:hover { background: var(--bg); }
+.chead .rank { color: var(--muted); font-variant-numeric: tabular-nums; }
+.chead .ctitle { font-family: var(--mono); overflow-wrap: anywhere; }
+.chead .kind { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--reg); }
+.chead .count { white-space: nowrap; color: var(--muted); font-size: 13px; }
+.cbody { padding: 4px 14px 14px 54px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 @media (max-width: 700px) { .gbody { padding-left: 14px; } .reason { margin-left: 0; } }
 `;

@@ -12,7 +12,7 @@ const clientDir = path.resolve(import.meta.dirname, '../../../src/report/html/cl
 
 function summary(): RunSummary {
   const counts = { total: 0, pass: 0, noise: 0, regression: 0, unreproduced: 0, error: 0, skipped: 0 };
-  return { run: makeRunInfo(), counts, exitCode: 0, exitReason: 'ok', durationMs: 1, routes: [], signatures: [], learnedNoise: [], unreproduced: [], noiseTests: null, latency: [] };
+  return { run: makeRunInfo(), counts, exitCode: 0, exitReason: 'ok', durationMs: 1, routes: [], signatures: [], changes: [], noiseChanges: [], learnedNoise: [], unreproduced: [], noiseTests: null, latency: [] };
 }
 
 describe('the report client bundle', () => {

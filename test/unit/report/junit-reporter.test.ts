@@ -104,9 +104,12 @@ describe('junit reporter', () => {
     expect(stripIllegalXml(hostile)).toBe(sanitized);
     const root = parseXml(xml);
     expect(root.name).toBe('testsuites');
-    expect(root.attrs).toMatchObject({ tests: '7', failures: '3', errors: '1', skipped: '1' });
-    expect(root.children.map((s) => s.attrs.name)).toEqual(['GET /users/:id', 'POST /orders', 'GET /a<b>&c', 'latency']);
-    const cases = root.children.flatMap((s) => s.children);
+    // 4 exchanges failing or erring, 3 changes behind them, 1 slower route.
+    expect(root.attrs).toMatchObject({ tests: '10', failures: '6', errors: '1', skipped: '1' });
+    expect(root.children.map((s) => s.attrs.name)).toEqual(['changes', 'GET /users/:id', 'POST /orders', 'GET /a<b>&c', 'latency']);
+    const changes = root.children[0]!.children.map((c) => c.attrs.name!.replace(/ \[c[0-9a-f]+\]$/, ''));
+    expect(changes).toEqual(['status 404 → 500, with 1 more difference always together', 'transport timeout (UND_ERR_HEADERS_TIMEOUT)', '/email removed']);
+    const cases = root.children.slice(1).flatMap((s) => s.children);
     const failing = cases.filter((c) => c.children.some((x) => x.name === 'failure')).map((c) => c.attrs.name);
     expect(failing).toEqual(['GET /users/2', `GET ${stripIllegalXml(hostile)}`, 'latency GET /users/:id']);
     const users2 = cases.find((c) => c.attrs.name === 'GET /users/2')!;
@@ -118,7 +121,7 @@ describe('junit reporter', () => {
     expect(error).toHaveLength(1);
     expect(error[0]!.attrs.message).toContain('UND_ERR_HEADERS_TIMEOUT');
     expect(cases.flatMap((c) => c.children).filter((x) => x.name === 'skipped')).toHaveLength(1);
-    const users = root.children[0]!;
+    const users = root.children[1]!;
     expect(users.attrs).toMatchObject({ tests: '3', failures: '1', errors: '0', skipped: '1' });
     expect(users.children.map((c) => c.attrs.name)).toEqual(['GET /users/1', 'GET /users/2', 'GET /users/3']);
     expect(await readdir(ctx.outDir)).toEqual(['junit.xml']); // temp files removed

@@ -1,4 +1,5 @@
 import { formatCount, plural } from '../../plain-format.js';
+import { approvalsView, changesView } from './changes-view.js';
 import { controlsView } from './controls-view.js';
 import { append, clear, h } from './dom.js';
 import { footerView } from './footer-view.js';
@@ -82,7 +83,7 @@ function boot(): void {
   append(app, [
     headerView(ctx),
     controls.el,
-    h('main', null, unreproducedView(ctx), groups.el, stubsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
+    h('main', null, unreproducedView(ctx), changesView(ctx, false), groups.el, changesView(ctx, true), approvalsView(ctx), stubsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
     footerView(ctx),
   ]);
   hash.applying(applyState);
