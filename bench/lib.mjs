@@ -263,9 +263,9 @@ export function hasTool(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }
 
-/** Write a wrk script: optional method/body/content-type plus the done() hook. */
-export function wrkScript(dir, name, { method, body, contentType } = {}) {
-  let lua = '';
+/** Write a wrk script: optional method/body/content-type, extra Lua (a request() of its own), plus the done() hook. */
+export function wrkScript(dir, name, { method, body, contentType, lua: extra } = {}) {
+  let lua = extra ? `${extra}\n` : '';
   if (method) lua += `wrk.method = "${method}"\n`;
   if (body) lua += `wrk.body = '${body}'\n`;
   if (contentType) lua += `wrk.headers["Content-Type"] = "${contentType}"\n`;

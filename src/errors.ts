@@ -156,6 +156,16 @@ export const catalogue = {
     hint: 'make {dir} writable (and remove what is in the way of the file), then regenerate the reports from results.db with `replayguard report --out {dir}`',
     exit: 2,
   },
+  RG_ERR_FAULT_PLAN: {
+    message: 'cannot use the fault plan {file}: {reason}',
+    hint: 'fix the file given to --faults (or stub.faults in the config); schema/replayguard.config.schema.json describes a plan under stub.faults',
+    exit: 2,
+  },
+  RG_ERR_STUB_STATS: {
+    message: 'cannot read the stats of stub {url}: {reason}',
+    hint: 'check that `replayguard stub` runs at {url} (its /__replayguard/stats must answer), or drop it from --stubs',
+    exit: 2,
+  },
   RG_ERR_TLS_FILE: {
     message: 'cannot read the TLS {what} {file}: {reason}',
     hint: 'check the path given to {flag} (a readable PEM file)',

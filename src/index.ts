@@ -25,6 +25,10 @@ export { openRecordingStore, openResultsStore, type StoreBackend } from './store
 export { storedForm } from './store/stored-result.js';
 export { createRouteTemplater, type RouteTemplater } from './routes/route-template.js';
 
+export { startStub, type StubOptions, type RunningStub } from './stub/stub-server.js';
+export type { StubStatsSnapshot, StubMiss, StubFaultCount } from './stub/stub-stats.js';
+export { compilePlan, loadFaultPlan, type CompiledPlan, type FaultDecision } from './faults/fault-plan.js';
+export type { FaultPlan, FaultRuleConfig, StubConfig } from './config/schema.js';
 export { replay, type ReplayOptions, type ReplayOutcome } from './run/replay.js';
 export { mergeShards, type MergeOptions } from './run/merge.js';
 export { createComparer, compare, type Comparer, type ComparableResponse, type CompareContext } from './compare/index.js';

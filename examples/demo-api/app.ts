@@ -19,21 +19,24 @@
  *   4. `GET /api/products` prices become strings ("12.50")
  *   5. `GET /api/search` is `slowMs` (default 150) slower
  *   6. `GET /api/report.txt` has one line changed (the refund rate)
+ *   7. `GET /api/quote/:id` answers 500 when its dependency (the pricing service) fails, where the
+ *      others fall back to the catalogue price (`resilience: 'no-fallback'`; see routes/quotes.ts)
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { createContext } from './context.js';
-import type { DemoContext, DemoVariant } from './context.js';
+import type { DemoContext, DemoVariant, Resilience } from './context.js';
 import { fileRoutes } from './routes/files.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
+import { quoteRoutes } from './routes/quotes.js';
 import { searchRoutes } from './routes/search.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 
-export type { DemoVariant } from './context.js';
+export type { DemoVariant, Resilience } from './context.js';
 export { DEMO_VARIANTS } from './context.js';
 
 export interface DemoApiOptions {
@@ -43,12 +46,16 @@ export interface DemoApiOptions {
   slowMs?: number;
   /** Fastify's request log. @default false */
   logger?: boolean;
+  /** The pricing service `/api/quote/:id` depends on. @default none: quotes fall back to the catalogue */
+  pricingUrl?: string;
+  /** @default 'no-fallback' in the candidate, 'full' otherwise */
+  resilience?: Resilience;
 }
 
 export const DEFAULT_SLOW_MS = 150;
 
 export function buildDemoApi(opts: DemoApiOptions = {}): FastifyInstance {
-  const ctx = createContext(opts.variant ?? 'staging', opts.slowMs ?? DEFAULT_SLOW_MS);
+  const ctx = createContext(opts.variant ?? 'staging', opts.slowMs ?? DEFAULT_SLOW_MS, { pricingUrl: opts.pricingUrl, resilience: opts.resilience });
   const app = Fastify({ logger: opts.logger ?? false, genReqId: () => randomUUID() });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -60,6 +67,7 @@ export function buildDemoApi(opts: DemoApiOptions = {}): FastifyInstance {
   userRoutes(app, ctx);
   orderRoutes(app);
   productRoutes(app, ctx);
+  quoteRoutes(app, ctx);
   searchRoutes(app, ctx);
   fileRoutes(app, ctx);
   systemRoutes(app);

@@ -14,10 +14,19 @@ export interface DemoContext {
   /** Differs between instances (like a pod name), so two deployments of the same code never agree on it. */
   readonly instance: string;
   readonly bootedAt: Date;
+  /** The pricing service `/api/quote/:id` calls (none: it always falls back to the catalogue). */
+  readonly pricingUrl: string | undefined;
+  /** How `/api/quote/:id` copes with the pricing service (see routes/quotes.ts). */
+  readonly resilience: Resilience;
 }
 
-export function createContext(variant: DemoVariant, slowMs: number): DemoContext {
+/** `full`: timeout and fallback; the candidate's planted `no-fallback`; or `no-timeout`. */
+export type Resilience = 'full' | 'no-fallback' | 'no-timeout';
+
+export function createContext(variant: DemoVariant, slowMs: number, dependency: { pricingUrl?: string; resilience?: Resilience } = {}): DemoContext {
   return {
+    pricingUrl: dependency.pricingUrl?.replace(/\/$/, ''),
+    resilience: dependency.resilience ?? (variant === 'candidate' ? 'no-fallback' : 'full'),
     variant,
     candidate: variant === 'candidate',
     slowMs,

@@ -4,19 +4,11 @@
  * either noise or a planted regression, never a data accident.
  */
 
+import { mulberry32 } from '../../src/faults/seeded-stream.js';
+
 const SEED = 20260115;
 
-/** mulberry32: tiny, good enough for fixtures, and identical on every platform. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seededRandom = mulberry32;
 
 export type Role = 'admin' | 'editor' | 'viewer';
 

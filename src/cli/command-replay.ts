@@ -25,6 +25,8 @@ interface ReplayFlags extends ClientTlsFlags {
   targetMetrics?: string;
   baselineMetrics?: string;
   metrics?: string[];
+  oracle?: 'recording' | 'baseline';
+  stubs?: string[];
   shard?: string;
   shardKey?: string;
 }
@@ -59,6 +61,11 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--target-metrics <url>', "the candidate's Prometheus endpoint: its metrics are judged against --baseline-metrics")
     .option('--baseline-metrics <url>', "the baseline's Prometheus endpoint")
     .option('--metrics <names>', 'metrics judged, comma-separated [default: process_resident_memory_bytes,process_cpu_seconds_total]', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--oracle <what>', 'judge the candidate against the recording or the baseline (resilience under a stub fault plan) [default: recording]', (v: string) => {
+      if (v !== 'recording' && v !== 'baseline') throw new InvalidArgumentError(`--oracle must be recording or baseline (got "${v}")`);
+      return v;
+    })
+    .option('--stubs <urls>', 'replayguard stubs serving the targets\' dependencies, comma-separated: their hits, misses and faults go into the report', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--shard <i/n>', 'replay part i of n of the session (a CI matrix job); combine the parts with `replayguard merge`')
     .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id');
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
@@ -76,6 +83,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           out: flags.out,
           failOn: flags.failOn,
           repeat: flags.repeat,
+          oracle: flags.oracle,
+          stubs: flags.stubs,
           shard: flags.shard,
           shardKey: flags.shardKey,
           tls: clientTlsOverrides(flags),

@@ -10,6 +10,7 @@ import { registerMerge } from './command-merge.js';
 import { registerNoise } from './command-noise.js';
 import { registerReplay } from './command-replay.js';
 import { registerReport } from './command-report.js';
+import { registerStub } from './command-stub.js';
 
 /** What a command may tell the shell besides output: its exit code. */
 export interface CommandResult {
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerReport(program, io);
   registerNoise(program, io);
   registerLs(program, io);
+  registerStub(program, io);
   registerHar(program, io);
   registerApprove(program, io);
   const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };

@@ -208,6 +208,8 @@ const replaySchema = z
       .describe('judge the candidate\'s own Prometheus metrics against the baseline\'s'),
     tls: clientTlsSchema.prefault({}).describe('TLS towards https targets and baselines: extra CAs, a client certificate, or no verification'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
+    oracle: z.enum(['recording', 'baseline']).default('recording').describe('what the candidate is judged against: the recording, or the baseline\'s answers to the same requests (resilience under a fault plan, where both call stubs of their dependencies); baseline needs replay.baseline'),
+    stubs: z.array(z.url({ protocol: /^https?$/, error: 'expected the URL of a replayguard stub such as http://127.0.0.1:9101' })).default([]).describe('replayguard stubs serving the targets\' dependencies: their hits, misses (with near-miss detail) and injected faults go into the summary and the report, and a miss fails the run'),
     shard: z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected i/n such as 1/4').optional().describe('replay only part i of n of the session (CI shards, combined by `replayguard merge`), e.g. "2/4"'),
     shardKey: z.string().regex(/^(header|query):[^\s]+$/, 'expected header:NAME or query:NAME').optional().describe('keep exchanges with the same value of this request header or query parameter in one shard, e.g. "header:X-User-Id" or "query:tenant"'),
   })
@@ -231,6 +233,98 @@ const latencySchema = z
   })
   .strict();
 
+/** A fault plan's rule selects requests with the same patterns as `record.include`. */
+const faultMatch = z.union([trafficPattern, z.array(trafficPattern).min(1)]);
+const CALLS_RE = /^(?:\d+|\d+-\d*|every \d+)$/;
+const httpCode = z.number().int().min(100).max(599);
+
+/** Parameters of each fault kind (one module each in src/faults/kinds/, same names). */
+export const faultKindParams = {
+  latency: z
+    .object({
+      ms: z.number().nonnegative().optional().describe('fixed delay before the answer, in ms'),
+      jitter: z.number().nonnegative().optional().describe('plus a uniform delay in [0, jitter) ms'),
+      median: z.number().positive().optional().describe('lognormal delay: its median in ms (with sigma)'),
+      sigma: z.number().nonnegative().optional().describe('lognormal delay: the sigma of its logarithm (default 0.5)'),
+    })
+    .strict()
+    .refine((l) => l.ms !== undefined || l.median !== undefined, 'latency needs "ms" or a lognormal "median"')
+    .describe('delay the answer (Toxiproxy latency)'),
+  status: z
+    .object({
+      code: httpCode.describe('status sent instead of the recorded answer, e.g. 429, 500, 503'),
+      body: z.string().optional().describe('response body (default: a small JSON naming the fault)'),
+      headers: z.record(z.string(), z.string()).default({}).describe('response headers, e.g. {"retry-after": "1"}'),
+    })
+    .strict()
+    .describe('answer with another status (WireMock/Toxiproxy style error)'),
+  reset: z
+    .object({ when: z.enum(['before-headers', 'after-headers']).default('before-headers').describe('reset the connection before anything is sent, or after the response head') })
+    .strict()
+    .describe('TCP reset (RST) of the connection'),
+  timeout: z.object({}).strict().describe('never answer: hold the connection until the client gives up'),
+  bandwidth: z
+    .object({ bytesPerSecond: z.number().int().positive().describe('body delivered at this rate') })
+    .strict()
+    .describe('trickle the body (Toxiproxy bandwidth)'),
+  truncate: z
+    .object({ bytes: z.number().int().nonnegative().describe('body bytes delivered before the connection closes') })
+    .strict()
+    .describe('close after N body bytes, the declared length unchanged (Toxiproxy limit_data)'),
+  malformed: z.object({}).strict().describe('send bytes that are not HTTP, then close (WireMock RANDOM_DATA_THEN_CLOSE)'),
+  empty: z.object({}).strict().describe('close the connection without a response (WireMock EMPTY_RESPONSE)'),
+} as const;
+
+export type FaultKindName = keyof typeof faultKindParams;
+export const FAULT_KIND_NAMES = Object.keys(faultKindParams) as FaultKindName[];
+
+export const faultRule = z
+  .object({
+    name: z.string().min(1).optional().describe('shown in stats, reports and the x-replayguard-fault header (default: "#<index> <kind>")'),
+    match: faultMatch.optional().describe('requests the rule applies to, as record.include: "GET /price/**", "POST /charge" (default: every request)'),
+    probability: z.number().min(0).max(1).optional().describe('fraction of the selected requests that get the fault, decided from the plan seed and the request itself'),
+    calls: z.string().regex(CALLS_RE, 'expected calls such as "2", "1-3", "4-" or "every 5"').optional().describe('which repeats of an identical request get the fault: "1-3", "4-", "every 5" (counted per distinct request, from 1)'),
+    after: duration.optional().describe('only once the stub has run this long, e.g. "30s"'),
+    for: duration.optional().describe('and only for this long after that'),
+    ...Object.fromEntries(Object.entries(faultKindParams).map(([k, v]) => [k, v.optional()])),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const kinds = FAULT_KIND_NAMES.filter((k) => (r as Record<string, unknown>)[k] !== undefined);
+    if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `a fault rule needs exactly one of ${FAULT_KIND_NAMES.join(', ')} (got ${kinds.length ? kinds.join(', ') : 'none'})` });
+  });
+
+export const faultPlanSchema = z
+  .object({
+    $schema: z.string().optional(),
+    seed: z.number().int().default(0).describe('seed of every probabilistic decision: the same plan, seed and requests give the same faults'),
+    faults: z.array(faultRule).default([]).describe('rules, tried in order; the first that selects a request applies its fault'),
+  })
+  .strict();
+
+export type FaultRuleConfig = z.output<typeof faultRule> & { [K in FaultKindName]?: z.output<(typeof faultKindParams)[K]> };
+export type FaultPlan = Omit<z.output<typeof faultPlanSchema>, 'faults'> & { faults: FaultRuleConfig[] };
+
+const onMiss = z
+  .string()
+  .regex(/^(fail|passthrough=https?:\/\/.+|record=https?:\/\/.+)$/, 'expected fail, passthrough=http://dependency:9000 or record=http://dependency:9000');
+
+const stubSchema = z
+  .object({
+    session: z.string().optional().describe('recorded session served (name, id, or latest)'),
+    host: z.string().default('127.0.0.1').describe('address the stub listens on'),
+    port: z.number().int().min(0).max(65535).default(9100).describe('port the stub listens on (0 picks a free one)'),
+    onMiss: onMiss.default('fail').describe('a request nothing recorded matches: fail (502 naming the closest recorded requests), passthrough=URL (forward), record=URL (forward and append to the session)'),
+    latency: z.union([z.enum(['none', 'recorded']), z.number().nonnegative()]).default('none').describe('answer at once (none), after the recorded time (recorded), or after the recorded time times this factor'),
+    ignore: z.array(z.string().min(1)).default([]).describe('request parts never matched: JSON pointer patterns into the body (/nonce, **/timestamp) and query parameter names (_, ts)'),
+    matchHeaders: z.array(z.string().min(1)).default([]).describe('request headers that must match too (none by default)'),
+    seed: z.number().int().optional().describe('overrides the fault plan\'s seed'),
+    faults: faultPlanSchema.optional().describe('fault plan: { "seed": 7, "faults": [ { "match": "GET /price/**", "probability": 0.5, "latency": { "ms": 1000 } } ] }'),
+  })
+  .strict();
+
+export type StubConfig = z.output<typeof stubSchema>;
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -242,6 +336,7 @@ export const configSchema = z
     compare: compareSchema.prefault({}),
     noise: noiseSchema.prefault({}),
     latency: latencySchema.prefault({}),
+    stub: stubSchema.prefault({}),
   })
   .strict();
 

@@ -9,12 +9,13 @@ export interface TrafficFilter {
   accepts(method: string, url: string): boolean;
 }
 
-interface CompiledPattern {
+export interface CompiledPattern {
   methods: Set<string> | null;
   matches: (path: string) => boolean;
 }
 
-function compilePattern(pattern: string): CompiledPattern {
+/** One `METHOD /path/glob` pattern compiled; fault plans select requests with the same patterns. */
+export function compilePattern(pattern: string): CompiledPattern {
   const trimmed = pattern.trim();
   const space = trimmed.indexOf(' ');
   const hasMethod = space > 0 && !trimmed.startsWith('/');

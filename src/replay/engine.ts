@@ -68,12 +68,14 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
     const baseline = baselineUrl ? createTargetClient(new URL(baselineUrl).origin, clientOptions) : null;
     if (baseline) clients.push(baseline);
 
-    const learning = config.noise.learn && (baseline !== null || config.replay.repeat > 1);
+    const oracle = config.replay.oracle;
+    // Judged against the baseline, the baseline cannot also teach what is noise: only repeats can.
+    const learning = config.noise.learn && ((baseline !== null && oracle === 'recording') || config.replay.repeat > 1);
     // While learning from a baseline, every header is compared: the baseline tells which ones vary.
     // Not from repeats: two back-to-back sends share the clock second (`date`) and the deployment
     // (`etag`, `server`), so such headers would differ from the recording and never between the
     // repeats, and an identical build would fail on headers nobody asked to compare.
-    const comparer = createComparer(learning && baseline && config.noise.headers ? { ...config.compare, headers: [...config.compare.headers, '*'] } : config.compare);
+    const comparer = createComparer(learning && baseline && oracle === 'recording' && config.noise.headers ? { ...config.compare, headers: [...config.compare.headers, '*'] } : config.compare);
     const buildRequest = createRequestBuilder({ headers: options.headers });
     const redactor = createRedactor({ config: config.redact, key: options.redactionKey, maxDecodedBytes: config.compare.maxDecodedBytes });
     // Header overrides are credentials more often than not: none of their values is stored in clear.
@@ -94,6 +96,7 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
       regressionCap: config.record.maxBodyBytes,
       stateful: config.replay.stateful,
       identities: config.replay.identities,
+      oracle,
       redactor,
       secrets: options.secrets,
       onMissingSecrets: (names, exchange) => {
@@ -111,7 +114,7 @@ export async function* replayEngine(options: ReplayEngineOptions): AsyncGenerato
     const persisted = persistResults(trackLatency(replayed, latency, evidence && ((m, r, sample) => evidence.latency(m, r, sample))), results, RESULT_BATCH);
     let learned: Learned = { learnedNoise: [], unreproduced: [], noiseTests: null };
     if (learning) {
-      const learner = new NoiseLearner(config.noise, baseline ? 'baseline' : 'repeat');
+      const learner = new NoiseLearner(config.noise, baseline && oracle === 'recording' ? 'baseline' : 'repeat');
       learned = yield* learnNoise(persisted, { learner, store: results, runId, batch: RESULT_BATCH, evidence });
     } else {
       yield* finalResults(persisted);

@@ -9,6 +9,7 @@ import type { OutgoingRequest, SendOutcome, TargetClient } from './http-client.j
 import { missingSecretsCause } from './missing-secrets.js';
 import { IdMap } from './id-map.js';
 import { PlaceholderMap, type SecretUse } from './placeholder-map.js';
+import { judgeAgainstBaseline } from './baseline-oracle.js';
 import { isMutating } from './scheduler.js';
 
 /**
@@ -51,6 +52,8 @@ export interface ExchangeReplayerOptions {
   secrets: ReadonlyMap<string, string>;
   /** Told the names of secrets an exchange needs and nobody supplied (it is then not sent). */
   onMissingSecrets?: (names: string[], exchange: Exchange) => void;
+  /** What the candidate is judged against (`--oracle`). @default 'recording' */
+  oracle?: 'recording' | 'baseline';
 }
 
 function capBody(body: StoredBody, cap: number): StoredBody {
@@ -172,6 +175,10 @@ export function createExchangeReplayer(options: ExchangeReplayerOptions): Exchan
       // Tokens and session cookies the targets hand out, wherever the recording has a placeholder.
       candidateSecrets.learn(exchange.response, cand.response);
       if (rawBaseline) baselineSecrets.learn(exchange.response, rawBaseline);
+      if (options.oracle === 'baseline') {
+        const judged = judgeAgainstBaseline({ comparer, ctx, baselineOrigin: baseline?.origin ?? '', candidate: options.stateful ? candidateIds.translateResponse(candidateSeen!) : candidateSeen!, baseline: baselineSeen && options.stateful ? baselineIds.translateResponse(baselineSeen) : baselineSeen, baselineFailure: other && !other.ok ? other.failure : null });
+        return { result: { ...base, ...none, ...judged, candidate: capObserved(candidateSeen, storeCap), baseline: capObserved(baselineSeen, storeCap), ...extra }, noise: null, connectFailure: null };
+      }
       let comparison = comparer.compare(exchange.response, options.stateful ? candidateIds.translateResponse(candidateSeen!) : candidateSeen!, ctx);
       let noise: Difference[] | null = null;
       if (baselineSeen) {

@@ -1,5 +1,6 @@
 import type { MetricVerdict } from '../metrics/metric-judge.js';
 import type { ReplayResult, RunSummary } from '../types.js';
+import { stubSections } from './stub-lines.js';
 import { describeApproval } from '../approve/describe-approval.js';
 import { describeChange } from './changes/describe-change.js';
 import { describeLearnedNoise, describeNoiseTests, unreproducedLines } from './learned-noise.js';
@@ -180,6 +181,7 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
     for (const l of slow) lines.push(`  ${routeKey(l.method, l.route)}  ${l.reason}`);
     lines.push('');
   }
+  for (const st of stubSections(summary.stubs)) lines.push(`Stub ${st.headline}`, ...[...st.faults, ...st.misses].map((l) => `  ${l}`), '');
   lines.push(verdictLine(summary).text);
   lines.push(`  ${summary.exitReason} (took ${formatDuration(summary.durationMs)})`);
   if (reportPath) lines.push(`  report: ${reportPath}`);

@@ -8,6 +8,7 @@ import { formatCount, formatDuration, formatPercent, formatPercentiles, routeKey
 import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
 import { REPORT_FILES } from './report-files.js';
+import { stubSections } from './stub-lines.js';
 
 /**
  * Recorded data (routes, signatures) ends up in a page GitHub renders: neutralise HTML and the
@@ -111,6 +112,11 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     }
     out.push('');
   }
+  for (const [i, st] of stubSections(summary.stubs).entries()) {
+    if (i === 0) out.push('### Dependencies (stubs)', '');
+    out.push(`- ${st.misses.length ? '❌' : '✅'} ${e(st.headline)}`, ...[...st.faults, ...st.misses].map((l) => `  - ${e(l)}`));
+  }
+  if (summary.stubs?.length) out.push('');
   return `${out.join('\n')}\n`;
 }
 

@@ -35,10 +35,10 @@ export async function regenerateReport(options: RegenerateOptions): Promise<{ su
     });
     // The same hooks a live replay drives; the stored summary supplies what only the live run knew
     // (learned noise, latency, the exit code).
-    const { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, approvals } = summary;
+    const { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, approvals, oracle, stubs } = summary;
     await driveReporters(reporters, summary.run, store.results(run.id), {
       total: await store.countResults(run.id),
-      extras: { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, ...(approvals ? { approvals } : {}) },
+      extras: { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, oracle, stubs, ...(approvals ? { approvals } : {}) },
     });
     return { summary, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {

@@ -1,5 +1,5 @@
 import type { Approval } from '../types/exchange.js';
-import type { LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
+import type { StubRunStats, LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
 import { createChangeAccumulator } from './changes/change-accumulator.js';
 import { signatureHits } from './signature-groups.js';
@@ -16,6 +16,10 @@ export interface SummaryExtras {
   exitCode: number;
   exitReason: string;
   durationMs: number;
+  /** @default 'recording' */
+  oracle?: 'recording' | 'baseline';
+  /** @default [] (absent from the summary) */
+  stubs?: StubRunStats[];
 }
 
 export interface SummaryBuilder {
@@ -107,6 +111,8 @@ export function createSummaryBuilder(): SummaryBuilder {
         exitCode: extras.exitCode,
         exitReason: extras.exitReason,
         durationMs: extras.durationMs,
+        ...(extras.oracle && extras.oracle !== 'recording' ? { oracle: extras.oracle } : {}),
+        ...(extras.stubs?.length ? { stubs: extras.stubs } : {}),
       };
     },
   };

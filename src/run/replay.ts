@@ -14,6 +14,7 @@ import type { ResultsStore } from '../store/store.js';
 import type { LearnedNoise, NoiseTests, RouteLatency, RunSummary, UnreproducedGroup } from '../types/run.js';
 import { evaluateFailOn } from './fail-policy.js';
 import { prepareOutDir } from './out-dir.js';
+import { watchStubs, withStubMisses } from './stub-report.js';
 import { openReplayPart } from './replay-part.js';
 
 export interface ReplayOptions {
@@ -67,6 +68,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   if (!target) {
     throw new ReplayguardError('RG_ERR_USAGE', { details: 'replay needs a target: pass --target http://candidate:3000 (or set replay.target in the config)', command: 'replay' });
   }
+  if (config.replay.oracle === 'baseline' && !config.replay.baseline) {
+    throw new ReplayguardError('RG_ERR_USAGE', { details: '--oracle baseline judges the candidate against the baseline: pass --baseline http://baseline:3001 too', command: 'replay' });
+  }
   const env = options.env ?? process.env;
   const headers = resolveHeaderOverrides(config.replay.headers, env);
   const secrets = new Map(Object.entries(resolveHeaderOverrides(config.replay.secrets, env, 'secrets')).map(([k, v]) => [normalizeKey(k), v]));
@@ -104,6 +108,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       config: { ...config, replay: { ...config.replay, headers: supplied(config.replay.headers), secrets: supplied(config.replay.secrets) } },
     });
 
+    // Read before any request: a stub that is not there stops the run now, not after it.
+    const stubs = await watchStubs(config.replay.stubs);
     const wanted = [...(options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html']), ...(config.replay.metricsFile ? ['prometheus'] : [])];
     const named = createReporters(
       wanted.filter((r): r is string => typeof r === 'string'),
@@ -145,12 +151,13 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const endedAt = Date.now();
     const slow = latency.filter((l) => l.flagged).length;
     const counts = driver.counts();
+    const stubRuns = await stubs.finish();
     const metricVerdicts = (await metricGate?.finish()) ?? null;
     const { exitCode, reason } = withMetricVerdicts(
-      damaged ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` } : evaluateFailOn(config.replay.failOn, counts, slow),
+      damaged ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` } : withStubMisses(evaluateFailOn(config.replay.failOn, counts, slow), stubRuns),
       metricVerdicts ?? [],
     );
-    const built = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt });
+    const built = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns });
     const summary = metricVerdicts ? { ...built, metrics: metricVerdicts } : built;
     await results.finishRun(summary);
     await driver.end(summary);

@@ -234,7 +234,10 @@ export class SqliteRecordingStore implements RecordingStore {
     this.stmts.nextSeq ??= this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM exchanges WHERE session_id = ?');
     const insert = this.stmts.insert;
     const nextSeq = this.stmts.nextSeq;
-    return this.db.transaction(() => {
+    // BEGIN IMMEDIATE: a deferred transaction reads first and upgrades to a write later, and in WAL mode
+    // that upgrade fails at once with SQLITE_BUSY (no busy wait) when another process committed in
+    // between: two recorders on one file (an app and its dependency) lost whole batches that way.
+    const write = this.db.transaction(() => {
       // Allocated here, inside the write transaction, from what the file holds: a second recorder
       // process appending to the same session continues the numbering instead of colliding with it.
       let next = (nextSeq.get(sessionId) as { seq: number }).seq;
@@ -256,7 +259,8 @@ export class SqliteRecordingStore implements RecordingStore {
         ids.push(Number(info.lastInsertRowid));
       }
       return ids;
-    })();
+    });
+    return write.immediate();
   }
 
   async addDropped(sessionId: number, count: number): Promise<void> {

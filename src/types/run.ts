@@ -173,6 +173,46 @@ export interface SignatureCount {
   filteredBy?: string;
 }
 
+/** One way a recorded request differs from the one a stub received (a near-miss explanation). */
+export interface FieldDifference {
+  /** `path`, `query.<name>`, `header.<name>`, `body` or `body/<json pointer>`. */
+  field: string;
+  recorded?: unknown;
+  received?: unknown;
+}
+
+/** One distinct request a stub found no recording for, with the closest recorded requests. */
+export interface StubMiss {
+  method: string;
+  url: string;
+  route: string;
+  count: number;
+  closest: Array<{ seq: number; url: string; differences: FieldDifference[] }>;
+}
+
+/** Faults a stub injected under one rule of its plan. */
+export interface StubFaultCount {
+  rule: string;
+  kind: string;
+  match: string[];
+  injected: number;
+}
+
+/** What one stub (`--stubs`) served during the run: the difference of its stats before and after. */
+export interface StubRunStats {
+  url: string;
+  session: string;
+  requests: number;
+  hits: number;
+  misses: number;
+  /** Misses forwarded to the live dependency (`--on-miss passthrough=` / `record=`). */
+  forwarded: number;
+  /** Distinct requests that missed during the run, with the closest recorded requests and the fields that differ. */
+  missDetails: StubMiss[];
+  /** Faults injected during the run, per rule. */
+  faults: StubFaultCount[];
+}
+
 /** What a change breaks, most breaking first: see CHANGE_RANK in src/report/changes/change-kind.ts. */
 export type ChangeKind = 'status' | 'transport' | 'structure' | 'value' | 'header';
 
@@ -228,4 +268,8 @@ export interface RunSummary {
   durationMs: number;
   /** The candidate's own metrics judged against the baseline's (`--target-metrics`); absent when not asked. */
   metrics?: MetricVerdict[];
+  /** `--oracle`: what the candidate was judged against. Absent in runs stored before it existed. */
+  oracle?: 'recording' | 'baseline';
+  /** What each stub given with `--stubs` served (hits, misses with their near-miss detail, faults). */
+  stubs?: StubRunStats[];
 }

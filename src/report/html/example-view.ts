@@ -1,5 +1,6 @@
 import { diffLines } from 'diff';
 import type { AppliedMapping, Difference, HeaderPairs, ObservedResponse, RecordedResponse, ReplayResult, Verdict } from '../../types.js';
+import { FAULT_HEADER } from '../../faults/fault-kind.js';
 import { describeDifference, formatValue } from '../format.js';
 import { bodyView, bodyViewWeight, type BodyView, type BodyViewOptions } from './body-view.js';
 
@@ -71,6 +72,18 @@ function lineDiff(a: BodyView, b: BodyView): ExampleView['textDiff'] {
   return diffLines(a.text, b.text).map((p) => [p.added ? 1 : p.removed ? -1 : 0, p.value]);
 }
 
+/**
+ * The stub faults behind an exchange, when the target passes its dependency's `x-replayguard-fault`
+ * header on (see README, "Dependencies and failure modes"): shown next to the exchange.
+ */
+function faultsInPlay(r: ReplayResult): string | null {
+  const of = (x: ObservedResponse | null): string | undefined => x?.headers.find(([n]) => n.toLowerCase() === FAULT_HEADER)?.[1];
+  const cand = of(r.candidate);
+  const base = of(r.baseline);
+  if (!cand && !base) return null;
+  return `faults in play: candidate ${cand ?? 'none'}; baseline ${base ?? 'none'}`;
+}
+
 /** Decode and cap one result for embedding; the Buffers of the result are not retained. */
 export function exampleView(r: ReplayResult, opts: BodyViewOptions = {}): { view: ExampleView; weight: number } {
   const recorded = side(r.recorded, r.recordedTiming.totalMs, opts);
@@ -81,6 +94,8 @@ export function exampleView(r: ReplayResult, opts: BodyViewOptions = {}): { view
   const notes = [...(r.comparison?.notes ?? [])];
   if (diffs.length > MAX_DIFFS) notes.push(`${diffs.length} differences: first ${MAX_DIFFS} listed`);
   if (filtered.length > MAX_DIFFS) notes.push(`${filtered.length} filtered differences: first ${MAX_DIFFS} listed`);
+  const faults = faultsInPlay(r);
+  if (faults) notes.push(faults);
   const error = r.error ? `${r.error.kind} (${r.error.code}): ${r.error.message}` : r.skippedReason ? `skipped: ${r.skippedReason}` : null;
   const view: ExampleView = {
     id: r.exchangeId,

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { childPointer } from '../compare/json-pointer.js';
+import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
+import { isPlaceholder } from '../redact/placeholder.js';
+import type { RouteTemplater } from '../routes/route-template.js';
+import type { HeaderPairs } from '../types.js';
+
+/**
+ * A request reduced to what a stub matches on: method, route template, path, query as a multiset,
+ * the chosen headers, and the body (JSON canonicalised so key order and whitespace do not count,
+ * other bodies by hash). Recorded and incoming requests go through the same function, so "the same
+ * request" means one thing for matching, repeat counting and fault decisions.
+ */
+export interface RequestShape {
+  method: string;
+  route: string;
+  path: string;
+  /** `name=value` pairs, sorted (a multiset: order never counts, repeats do). */
+  query: string[];
+  /** `name: value` of the matched headers, names lower-cased, sorted. */
+  headers: string[];
+  body: BodyShape;
+  /** sha1 of all the above: equal keys, same request. */
+  key: string;
+}
+
+export type BodyShape = { kind: 'none' } | { kind: 'json'; canonical: string } | { kind: 'bytes'; hash: string; size: number };
+
+/** What is left out of matching: `stub.ignore` and what recording redacted (a secret cannot be matched). */
+export interface IgnoreSet {
+  pointers: readonly PointerPattern[];
+  query: ReadonlySet<string>;
+  headers: ReadonlySet<string>;
+}
+
+export interface ShapeRules {
+  templater: RouteTemplater;
+  ignore: IgnoreSet;
+  /** Lower-cased header names that must match. */
+  matchHeaders: readonly string[];
+}
+
+/** `stub.ignore` split into body pointers (`/…`, `**…`) and query parameter names (everything else). */
+export function compileIgnore(entries: readonly string[]): IgnoreSet {
+  const pointers = entries.filter((e) => e.startsWith('/') || e.startsWith('**')).map(compilePointerPattern);
+  const query = new Set(entries.filter((e) => !e.startsWith('/') && !e.startsWith('**')));
+  return { pointers, query, headers: new Set() };
+}
+
+export function mergeIgnore(a: IgnoreSet, b: IgnoreSet): IgnoreSet {
+  return { pointers: [...a.pointers, ...b.pointers], query: new Set([...a.query, ...b.query]), headers: new Set([...a.headers, ...b.headers]) };
+}
+
+export interface RawRequest {
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  body: Buffer | null;
+}
+
+function splitUrl(url: string): { path: string; search: string } {
+  const q = url.indexOf('?');
+  return q === -1 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
+}
+
+export function queryPairs(search: string): Array<[string, string]> {
+  return search === '' ? [] : [...new URLSearchParams(search)];
+}
+
+function headerValue(headers: HeaderPairs, name: string): string[] {
+  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+}
+
+function isJsonType(headers: HeaderPairs): boolean | null {
+  const type = headerValue(headers, 'content-type')[0];
+  if (type === undefined) return null;
+  return /[/+]json\b/i.test(type);
+}
+
+/** Parsed JSON body, or undefined when the body is not JSON. */
+export function parseJsonBody(headers: HeaderPairs, body: Buffer | null): unknown {
+  if (!body || body.length === 0) return undefined;
+  const declared = isJsonType(headers);
+  if (declared === false) return undefined;
+  const first = body[0];
+  // Undeclared bodies are sniffed: only an object or array counts, so `42` stays a byte body.
+  if (declared === null && first !== 0x7b && first !== 0x5b) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keys sorted, ignored pointers dropped: two bodies equal as JSON give the same string. */
+export function canonicalJson(value: unknown, ignore: readonly PointerPattern[], pointer = ''): string {
+  if (Array.isArray(value)) {
+    return `[${value.map((v, i) => (isIgnored(ignore, childPointer(pointer, i)) ? '"\u0000ignored"' : canonicalJson(v, ignore, childPointer(pointer, i)))).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const parts: string[] = [];
+    for (const k of keys) {
+      const p = childPointer(pointer, k);
+      if (isIgnored(ignore, p)) continue;
+      parts.push(`${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], ignore, p)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function isIgnored(ignore: readonly PointerPattern[], pointer: string): boolean {
+  for (const p of ignore) if (p.matches(pointer)) return true;
+  return false;
+}
+
+export function shapeOf(request: RawRequest, rules: ShapeRules, extra?: IgnoreSet): RequestShape {
+  const ignore = extra ? mergeIgnore(rules.ignore, extra) : rules.ignore;
+  const { path, search } = splitUrl(request.url);
+  const method = request.method.toUpperCase();
+  const query = queryPairs(search)
+    .filter(([n]) => !ignore.query.has(n))
+    .map(([n, v]) => `${n}=${v}`)
+    .sort();
+  const headers: string[] = [];
+  for (const name of rules.matchHeaders) {
+    if (ignore.headers.has(name)) continue;
+    for (const v of headerValue(request.headers, name)) headers.push(`${name}: ${v}`);
+  }
+  headers.sort();
+  const json = parseJsonBody(request.headers, request.body);
+  const body: BodyShape =
+    json !== undefined
+      ? { kind: 'json', canonical: canonicalJson(json, ignore.pointers) }
+      : request.body && request.body.length > 0
+        ? { kind: 'bytes', hash: createHash('sha1').update(request.body).digest('hex'), size: request.body.length }
+        : { kind: 'none' };
+  const route = rules.templater.templateOf(path);
+  const h = createHash('sha1');
+  for (const part of [method, path, ...query, '\u0001', ...headers, '\u0001', body.kind, body.kind === 'json' ? body.canonical : body.kind === 'bytes' ? body.hash : '']) h.update(part).update('\u0000');
+  return { method, route, path, query, headers, body, key: h.digest('hex') };
+}
+
+/**
+ * Where a recorded request holds a redaction placeholder: those fields can never equal what a live
+ * client sends, so matching leaves them out (for requests to the same route).
+ */
+export function redactedFields(request: RawRequest, matchHeaders: readonly string[]): { pointers: string[]; query: string[]; headers: string[] } {
+  const out = { pointers: [] as string[], query: [] as string[], headers: [] as string[] };
+  for (const [n, v] of queryPairs(splitUrl(request.url).search)) if (v.includes('[REDACTED:')) out.query.push(n);
+  for (const name of matchHeaders) if (headerValue(request.headers, name).some((v) => v.includes('[REDACTED:'))) out.headers.push(name);
+  const walk = (v: unknown, p: string): void => {
+    if (isPlaceholder(v)) out.pointers.push(p);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, childPointer(p, i)));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, childPointer(p, k));
+  };
+  const json = parseJsonBody(request.headers, request.body);
+  if (json !== undefined && request.body!.includes('[REDACTED:')) walk(json, '');
+  return out;
+}
