@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startRecorder } from '../record/recorder.js';
 import { resolveLocation } from '../store/open-store.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
@@ -68,6 +67,8 @@ export function registerRecord(program: Command, io: CliIo): void {
         },
       });
       // Relative paths are relative to the CLI's working directory, as `ls` reads them; URLs stay URLs.
+      // Loaded only by `record`: the proxy, prom-client and the shadow mirror weigh on every other command's memory.
+      const { startRecorder } = await import('../record/recorder.js');
       const recorder = await startRecorder({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, env: io.env, cwd: io.cwd, log: (line) => io.err(line) });
       // SIGHUP: a renewed certificate is served to new connections; open ones keep working. A bad
       // file keeps the old certificate and says why.

@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Gauge, Registry } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import type { RunSummary } from '../types.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
@@ -8,6 +8,9 @@ const VERDICTS = ['pass', 'noise', 'regression', 'unreproduced', 'error', 'skipp
 
 /** The run as Prometheus samples: gauges, since a textfile describes the last run, not a running total. */
 export async function renderRunMetrics(summary: RunSummary): Promise<string> {
+  // Loaded only when a metrics file is asked for: every replay imports the reporter registry, and
+  // prom-client costs resident memory the 10,000-exchange memory bound counts.
+  const { Gauge, Registry } = await import('prom-client');
   const registry = new Registry();
   const session = summary.run.session;
   const gauge = (name: string, help: string, labelNames: string[] = []): Gauge<string> => new Gauge({ name, help, labelNames: ['session', ...labelNames], registers: [registry] });
