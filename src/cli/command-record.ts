@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startRecorder } from '../record/recorder.js';
 import { resolveLocation } from '../store/open-store.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
@@ -22,6 +21,11 @@ interface RecordFlags extends ClientTlsFlags {
   maxBodyBytes?: number;
   tlsCert?: string;
   tlsKey?: string;
+  shadow?: string;
+  shadowBaseline?: string;
+  shadowSample?: number;
+  shadowMethods?: string[];
+  shadowOut?: string;
 }
 
 export function registerRecord(program: Command, io: CliIo): void {
@@ -39,7 +43,12 @@ export function registerRecord(program: Command, io: CliIo): void {
     .option('--exclude <pattern>', 'never record matching requests, e.g. /health (repeatable)', collect)
     .option('--max-body-bytes <n>', 'store at most this many bytes of each body [default: 1048576]', intArg('--max-body-bytes'))
     .option('--tls-cert <file>', 'listen with TLS, serving this PEM certificate (reloaded on SIGHUP)')
-    .option('--tls-key <file>', 'private key (PEM) of --tls-cert');
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option('--shadow <url>', 'mirror a sample of live requests to this candidate after each client has its answer, and compare')
+    .option('--shadow-baseline <url>', 'a second instance of the code the upstream runs: differences it shows too are noise')
+    .option('--shadow-sample <fraction>', 'fraction of recorded requests mirrored, 0..1 [default: 0.05]', fractionArg('--shadow-sample'))
+    .option('--shadow-methods <list>', 'methods mirrored, e.g. GET,HEAD [default: GET,HEAD]; mutating ones only when listed', (v: string) => v.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean))
+    .option('--shadow-out <dir>', 'folder of the rolling shadow run [default: shadow-out]');
   clientTlsOptions(command, 'an https upstream').action(async (flags: RecordFlags) => {
       const { config } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -54,9 +63,12 @@ export function registerRecord(program: Command, io: CliIo): void {
           maxBodyBytes: flags.maxBodyBytes,
           tls: serverTlsOverride(flags),
           upstreamTls: clientTlsOverrides(flags),
+          shadow: { target: flags.shadow, baseline: flags.shadowBaseline, sample: flags.shadowSample, methods: flags.shadowMethods, out: flags.shadowOut },
         },
       });
       // Relative paths are relative to the CLI's working directory, as `ls` reads them; URLs stay URLs.
+      // Loaded only by `record`: the proxy, prom-client and the shadow mirror weigh on every other command's memory.
+      const { startRecorder } = await import('../record/recorder.js');
       const recorder = await startRecorder({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, env: io.env, cwd: io.cwd, log: (line) => io.err(line) });
       // SIGHUP: a renewed certificate is served to new connections; open ones keep working. A bad
       // file keeps the old certificate and says why.

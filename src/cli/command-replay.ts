@@ -21,6 +21,10 @@ interface ReplayFlags extends ClientTlsFlags {
   failOn?: string[];
   repeat?: number;
   reporter?: string[];
+  metricsFile?: string;
+  targetMetrics?: string;
+  baselineMetrics?: string;
+  metrics?: string[];
   oracle?: 'recording' | 'baseline';
   stubs?: string[];
   shard?: string;
@@ -52,12 +56,16 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
     .option('--out <dir>', 'folder for results.db, junit.xml, summary.json, summary.md, report.html [default: replay-out]')
     .option('--fail-on <tokens>', 'what fails the run, e.g. regression,error or regression>1% [default: regression,error]', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .option('--repeat <n>', 'send each exchange n times; values that differ between the repeats are noise', intArg('--repeat', 1, 5))
+    .option('--reporter <name>', 'console, json, junit, markdown, html, prometheus (repeatable) [default: all but prometheus]', collect)
+    .option('--metrics-file <file>', 'also write the run as Prometheus text (exchanges by verdict, duration) to this file')
+    .option('--target-metrics <url>', "the candidate's Prometheus endpoint: its metrics are judged against --baseline-metrics")
+    .option('--baseline-metrics <url>', "the baseline's Prometheus endpoint")
+    .option('--metrics <names>', 'metrics judged, comma-separated [default: process_resident_memory_bytes,process_cpu_seconds_total]', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--oracle <what>', 'judge the candidate against the recording or the baseline (resilience under a stub fault plan) [default: recording]', (v: string) => {
       if (v !== 'recording' && v !== 'baseline') throw new InvalidArgumentError(`--oracle must be recording or baseline (got "${v}")`);
       return v;
     })
     .option('--stubs <urls>', 'replayguard stubs serving the targets\' dependencies, comma-separated: their hits, misses and faults go into the report', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
-    .option('--reporter <name>', 'console, json, junit, markdown, html (repeatable) [default: all]', collect)
     .option('--shard <i/n>', 'replay part i of n of the session (a CI matrix job); combine the parts with `replayguard merge`')
     .option('--shard-key <key>', 'keep exchanges with the same header:NAME or query:NAME value in one shard, e.g. header:X-User-Id');
   clientTlsOptions(command, 'https targets').action(async (flags: ReplayFlags) => {
@@ -80,6 +88,8 @@ export function registerReplay(program: Command, io: CliIo, result: CommandResul
           shard: flags.shard,
           shardKey: flags.shardKey,
           tls: clientTlsOverrides(flags),
+          metricsFile: flags.metricsFile,
+          metrics: { target: flags.targetMetrics, baseline: flags.baselineMetrics, names: flags.metrics },
         },
       });
       const outcome = await replay({

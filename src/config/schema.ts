@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReplayguardError } from '../errors.js';
+import { SHADOW_OUT_DEFAULT } from '../shadow/shadow-out.js';
 
 /**
  * The configuration schema: one source of truth for validation, defaults, the JSON Schema editors
@@ -127,6 +128,22 @@ const recordSchema = z
       .optional()
       .describe('listen with TLS (https) instead of plain http'),
     upstreamTls: clientTlsSchema.prefault({}).describe('TLS towards an https upstream: extra CAs, a client certificate, or no verification'),
+    shadow: z
+      .object({
+        target: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://candidate:3000' }).optional().describe('mirror a sample of live requests to this candidate, after each client has its answer, and compare its responses with the live ones'),
+        baseline: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe('a second instance of the code the upstream runs: differences it shows too are learned as noise'),
+        sample: z.number().min(0).max(1).default(0.05).describe('fraction of the recorded requests mirrored'),
+        methods: z.array(z.string().regex(/^[A-Za-z]+$/, 'expected a method such as GET')).min(1).default(['GET', 'HEAD']).describe('methods mirrored; mutating ones (POST, PUT, PATCH, DELETE) only when listed, with a warning'),
+        concurrency: z.number().int().min(1).max(256).default(4).describe('shadow requests in flight at most'),
+        maxQueue: z.number().int().min(1).default(1000).describe('sampled requests waiting at most; beyond it they are dropped and counted, clients never wait'),
+        timeout: duration.default(10_000).describe('per-request timeout towards the candidate and baseline'),
+        out: z.string().default(SHADOW_OUT_DEFAULT).describe('folder of the rolling shadow run (results.db, reports from `replayguard report --shadow`)'),
+        summaryEvery: duration.default(10_000).describe('how often learned noise is applied and the run summary and /metrics gauges are refreshed'),
+      })
+      .strict()
+      .refine((s) => s.baseline === undefined || s.target !== undefined, 'a shadow baseline needs a shadow target (--shadow URL)')
+      .prefault({})
+      .describe('live shadow comparison of a candidate'),
     adminPrefix: z.string().regex(/^\/__[\w-]+$/, 'expected a path such as /__replayguard').default('/__replayguard').describe('reserved path prefix for the health and stats endpoints'),
     queue: z
       .object({
@@ -173,6 +190,22 @@ const replaySchema = z
     maxBodyBytes: z.number().int().nonnegative().default(256 * 1024).describe('bodies kept per result for the report'),
     identities: z.array(pointerPattern).default([]).describe('JSON pointer patterns of ids a target creates, mapped in stateful replay besides the top-level id, _id, uuid and guid (e.g. /data/id)'),
     stateful: z.boolean().default(true).describe('carry ids the target creates (in responses to POST/PUT/PATCH/DELETE) into later requests, and read them back as the recorded ids when comparing'),
+    metricsFile: z.string().min(1).optional().describe('also write the run as Prometheus text (exchanges by verdict, duration, exit code) to this file, for node_exporter\'s textfile collector or a Pushgateway'),
+    metrics: z
+      .object({
+        target: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://candidate:9090/metrics' }).optional().describe("the candidate's Prometheus endpoint, scraped during the replay"),
+        baseline: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe("the baseline's Prometheus endpoint"),
+        names: z.array(z.string().regex(/^[a-zA-Z_:][\w:]*$/, 'expected a metric name such as process_resident_memory_bytes')).min(1).default(['process_resident_memory_bytes', 'process_cpu_seconds_total']).describe('metrics judged: counters as growth per replayed request, gauges as values'),
+        interval: duration.default(1000).describe('scrape interval during the replay'),
+        significance: z.number().gt(0).max(1).default(0.05).describe('one-sided Mann–Whitney U test level'),
+        minEffect: z.number().min(0).default(0.1).describe('and the candidate median must be worse by more than this fraction'),
+        minSamples: z.number().int().min(2).default(5).describe('samples a side needed before a metric can be flagged'),
+        perMetric: z.record(z.string(), z.object({ worse: z.enum(['increase', 'decrease']).optional(), minEffect: z.number().min(0).optional() }).strict()).default({}).describe('per metric: which direction is worse (default increase) and its own minimum effect'),
+      })
+      .strict()
+      .refine((m) => (m.target === undefined) === (m.baseline === undefined), 'metric verdicts need both --target-metrics and --baseline-metrics')
+      .prefault({})
+      .describe('judge the candidate\'s own Prometheus metrics against the baseline\'s'),
     tls: clientTlsSchema.prefault({}).describe('TLS towards https targets and baselines: extra CAs, a client certificate, or no verification'),
     unreachableAfter: z.number().int().min(1).default(5).describe('stop with exit 2 when this many first requests all fail to connect'),
     oracle: z.enum(['recording', 'baseline']).default('recording').describe('what the candidate is judged against: the recording, or the baseline\'s answers to the same requests (resilience under a fault plan, where both call stubs of their dependencies); baseline needs replay.baseline'),

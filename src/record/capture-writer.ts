@@ -12,6 +12,8 @@ export interface CaptureWriterOptions extends WriterInit {
   batchSize: number;
   /** Told once per distinct storage problem, never per request. */
   onWarning?: (message: string) => void;
+  /** Each batch acknowledged: seconds since it was sent to the writer thread (metrics). */
+  onBatch?: (seconds: number) => void;
 }
 
 export interface CaptureWriterStats {
@@ -61,6 +63,8 @@ export class CaptureWriter {
   /** Captures inside the batches sent and not yet acknowledged. */
   private inFlightItems = 0;
   private idleWaiters: Array<() => void> = [];
+  /** When each unacknowledged batch was sent; the thread acknowledges them in order. */
+  private readonly sentAt: number[] = [];
   private closed = false;
   /** The writer thread has exited (crashed, or closed): nothing more can be written. */
   private dead = false;
@@ -146,6 +150,7 @@ export class CaptureWriter {
     this.inFlight++;
     this.inFlightItems += batch.items.length;
     const msg: ToWriter = { type: 'batch', batch };
+    if (this.options.onBatch) this.sentAt.push(performance.now());
     this.worker.postMessage(msg, [batch.bodies]);
   }
 
@@ -189,6 +194,8 @@ export class CaptureWriter {
     if (m.type !== 'ack') return;
     if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;
+    const sent = this.sentAt.shift();
+    if (sent !== undefined) this.options.onBatch?.((performance.now() - sent) / 1000);
     this.inFlightItems -= m.written + m.failed;
     this.pendingBytes -= m.bytes;
     this.totals.written += m.written;

@@ -10,6 +10,7 @@ import { BodyTap } from '../http/body-tap.js';
 import { pairsFromObject, pairsFromRaw } from '../http/header-pairs.js';
 import { classifyTransportFailure } from '../http/transport-failure.js';
 import { isTlsFailureCode, tlsFailureHint, type ServerTlsMaterial } from '../http/tls.js';
+import type { RecorderMetrics } from './recorder-metrics.js';
 import type { TrafficFilter } from './traffic-filter.js';
 
 /** What the proxy needs from the rest of the recorder. */
@@ -21,6 +22,8 @@ export interface ProxyDeps {
   capture: (exchange: Capture) => void;
   /** Health and stats for the admin endpoints. */
   stats: () => object;
+  /** Served at `<adminPrefix>/metrics`, and told of every forwarded request. @default no metrics */
+  metrics?: RecorderMetrics;
   /** Listen with TLS, serving this certificate. @default plain http */
   tls?: ServerTlsMaterial;
   /** undici `connect` options towards an https upstream (CAs, client certificate). @default undici's */
@@ -43,6 +46,8 @@ declare module 'fastify' {
     rgCapture: CaptureState | null;
     /** The client's Content-Type, kept out of fastify's sight (see onRequest) and forwarded as sent. */
     rgContentType: string | undefined;
+    /** When a forwarded request arrived (performance.now()), for the upstream latency metric. */
+    rgT0: number;
   }
 }
 
@@ -94,6 +99,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   });
   app.decorateRequest('rgCapture', null);
   app.decorateRequest('rgContentType', undefined);
+  app.decorateRequest('rgT0', 0);
   // Every request body is forwarded as the raw stream it arrived as, whatever its content type: a
   // parser would buffer it whole (unbounded memory) and re-encode it (fastify's text parser turns
   // ISO-8859-1 into UTF-8 and reply-from then drops `; charset=`). One pass-through parser, no other.
@@ -103,6 +109,10 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   const adminPrefix = record.adminPrefix;
   const adminPath = `${adminPrefix}/`;
   app.get(`${adminPrefix}/health`, async () => ({ status: 'ok', upstream }));
+  const { metrics } = deps;
+  if (metrics) {
+    app.get(`${adminPrefix}/metrics`, async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.scrape()));
+  }
   app.get(`${adminPrefix}/stats`, async () => {
     const m = process.memoryUsage();
     const mb = (n: number): number => Math.round(n / 1048576);
@@ -180,6 +190,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     // WebSocket upgrades are proxied untouched and not recorded (a capture would never finish).
     if (isAdminRequest(request, raw) || request.headers.upgrade !== undefined) return done();
     const method = request.raw.method ?? 'GET';
+    request.rgT0 = now();
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
       startedAt: Date.now(),
@@ -200,6 +211,8 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   });
 
   function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: { statusCode: number; headers: IncomingHttpHeaders; stream: Readable }): void {
+    metrics?.observeUpstream(request.raw.method ?? 'GET', request.raw.url ?? '/', res.statusCode, (now() - request.rgT0) / 1000);
+    request.rgT0 = -1;
     const state = request.rgCapture;
     if (state) {
       state.ttfbMs = now() - state.t0;
@@ -226,7 +239,10 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
 
   function onUpstreamError(reply: FastifyReply, { error }: { error: Error }): void {
     const { failure, status } = cut ? { failure: cutAtShutdown(), status: 502 as const } : failureOf(error);
-    const state = reply.request.rgCapture;
+    const request = reply.request;
+    // A body that fails after the head was observed is not a second request.
+    if (request.rgT0 >= 0) metrics?.observeUpstream(request.raw.method ?? 'GET', request.raw.url ?? '/', null, (now() - request.rgT0) / 1000);
+    const state = request.rgCapture;
     if (state) state.failure = failure;
     if (reply.sent) return;
     void reply.code(status).header('content-type', 'application/json').send(upstreamErrorBody(failure, status));

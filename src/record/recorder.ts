@@ -6,6 +6,8 @@ import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
 import type { Server as TlsServer } from 'node:tls';
 import { clientTlsOptions, loadServerTls } from '../http/tls.js';
 import { CaptureWriter } from './capture-writer.js';
+import { createRecorderMetrics, type RecorderMetrics } from './recorder-metrics.js';
+import { startShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.js';
 import { buildProxyServer } from './proxy-server.js';
 import { createTrafficFilter } from './traffic-filter.js';
 
@@ -34,6 +36,10 @@ export interface RunningRecorder {
   session: SessionInfo;
   dbFile: string;
   stats(): RecorderStats;
+  /** The recorder's Prometheus metrics (also served at `<adminPrefix>/metrics`). */
+  metrics: RecorderMetrics;
+  /** Live shadow comparison, when `record.shadow.target` is set. */
+  shadow: ShadowMirror | null;
   /** Wait until every finished exchange so far is in the database. */
   drain(): Promise<void>;
   /**
@@ -66,6 +72,11 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   const upstreamTls = clientTlsOptions(config.record.upstreamTls, cwd);
   const dbFile = resolveLocation(config.db);
   const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db, options.cwd), create: true });
+  let captured = 0;
+  const metrics = createRecorderMetrics({
+    counts: () => ({ captured, ...writer.stats() }),
+    routeTemplates: config.routes.templates,
+  });
   const writer = new CaptureWriter({
     location: dbFile,
     session: { name: config.record.session ?? defaultSessionName(), upstream: upstreamOrigin, startedAt: Date.now() },
@@ -77,6 +88,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     flushMs: config.record.queue.flushMs,
     batchSize: config.record.queue.batchSize,
     onWarning: (m) => log(`replayguard: warning: ${m}`),
+    onBatch: (seconds) => metrics.observeBatch(seconds),
   });
   let session: SessionInfo;
   try {
@@ -85,7 +97,25 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     await writer.close().catch(() => {});
     throw e;
   }
-  let captured = 0;
+  // Shadowing starts once the session is known (the shadow run names it), before any traffic.
+  let shadow: ShadowMirror | null = null;
+  if (config.record.shadow.target) {
+    try {
+      shadow = await startShadowMirror({
+        config,
+        redactionKey,
+        registry: metrics.registry,
+        session: session.name,
+        recordingsDb: displayLocation(dbFile),
+        cwd,
+        tls: upstreamTls,
+        warn: (m) => log(`replayguard: warning: ${m}`),
+      });
+    } catch (e) {
+      await writer.close().catch(() => {});
+      throw e;
+    }
+  }
   const stats = (): RecorderStats => {
     const s = writer.stats();
     return { session: session.name, captured, written: s.written, dropped: s.dropped, queued: s.queued };
@@ -97,10 +127,13 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     capture: (exchange) => {
       captured++;
       writer.enqueue(exchange);
+      // The client has its whole answer by now: mirroring cannot delay it.
+      shadow?.offer(exchange);
     },
     stats,
     tls,
     upstreamTls,
+    metrics,
   });
   let address: string;
   try {
@@ -108,6 +141,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   } catch (e) {
     await app.close().catch(() => {});
     await writer.close();
+    await shadow?.close();
     throw new ReplayguardError('RG_ERR_LISTEN', { address: `${config.record.host}:${config.record.port}`, reason: reasonOf(e) }, { cause: e });
   }
   const addr = app.server.address();
@@ -122,6 +156,8 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     session,
     dbFile,
     stats,
+    metrics,
+    shadow,
     drain: () => writer.drain(),
     reloadTls() {
       if (!tlsFiles) return;
@@ -132,7 +168,10 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
       // enqueue the last captures before the writer is flushed and closed.
       // Storage that is down gets the same grace as in-flight requests (at least a second after them).
       const flushBy = Date.now() + config.record.shutdownGrace;
-      closing ??= app.close().then(() => writer.close(Date.now(), Math.max(flushBy, Date.now() + 1000)));
+      closing ??= app
+        .close()
+        .then(() => writer.close(Date.now(), Math.max(flushBy, Date.now() + 1000)))
+        .then(() => shadow?.close());
       return closing;
     },
   };

@@ -1,3 +1,4 @@
+import type { MetricVerdict } from '../metrics/metric-judge.js';
 import type { ReplayResult, RunSummary } from '../types.js';
 import { stubSections } from './stub-lines.js';
 import { describeApproval } from '../approve/describe-approval.js';
@@ -86,6 +87,22 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
   };
 }
 
+/** Candidate vs baseline metrics: flagged ones first, each with its medians, change and p-value. */
+function metricLines(verdicts: readonly MetricVerdict[]): string[] {
+  const rows = [...verdicts]
+    .sort((a, b) => Number(b.flagged) - Number(a.flagged))
+    .map((v) => [
+      v.flagged ? `WORSE ${v.name}` : v.name,
+      String(Number(v.candidateMedian.toPrecision(4))),
+      String(Number(v.baselineMedian.toPrecision(4))),
+      `${v.effect >= 0 ? '+' : ''}${(v.effect * 100).toFixed(1)}%`,
+      v.p.toFixed(4),
+      `${v.samples.candidate}/${v.samples.baseline}`,
+      v.note,
+    ]);
+  return ['Candidate metrics vs baseline (Mann–Whitney U):', textTable(['metric', 'candidate', 'baseline', 'change', 'p', 'samples', 'note'], rows)];
+}
+
 /**
  * One line when origin mapping filtered anything: the target echoed its own address where the
  * recording had the upstream's (src/compare/origin-map.ts). Shown so a filter is never silent.
@@ -157,6 +174,7 @@ export function renderConsoleSummary(summary: RunSummary, top: number, reportPat
     for (const line of drift.harmless) lines.push(`  ${line}`);
     lines.push('');
   }
+  if (summary.metrics?.length) lines.push(...metricLines(summary.metrics), '');
   const slow = summary.latency.filter((l) => l.flagged);
   if (slow.length) {
     lines.push('Slower routes:');

@@ -7,6 +7,7 @@ import { createHtmlReporter } from './html-reporter.js';
 import { createJsonReporter } from './json-reporter.js';
 import { createJunitReporter } from './junit-reporter.js';
 import { createMarkdownReporter } from './markdown-reporter.js';
+import { createMetricsFileReporter } from './metrics-file-reporter.js';
 import { REPORT_FILES } from './report-files.js';
 
 /** What every reporter is given; reporters read nothing else (no process.env, no process.stdout). */
@@ -51,6 +52,7 @@ const registry: Record<string, Factory> = {
   junit: (ctx) => createJunitReporter(ctx),
   markdown: (ctx) => createMarkdownReporter(ctx),
   html: (ctx) => createHtmlReporter(ctx),
+  prometheus: (ctx) => createMetricsFileReporter(ctx),
 };
 
 export const REPORTER_NAMES: readonly string[] = Object.keys(registry);

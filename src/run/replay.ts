@@ -4,6 +4,7 @@ import { isReplayguardError, ReplayguardError } from '../errors.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { clientTlsOptions } from '../http/tls.js';
+import { startMetricGate, withMetricVerdicts, type MetricGate } from '../metrics/metric-gate.js';
 import { replayEngine } from '../replay/engine.js';
 import { resolveHeaderOverrides } from '../replay/request-builder.js';
 import { loadRedactionKey, redactionKeyFile } from '../redact/redaction-key.js';
@@ -81,6 +82,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const recordings = await openRecordingStore(dbFile, { readonly: true, verify: true });
   const outDir = path.resolve(cwd, config.replay.out);
   let results: ResultsStore | null = null;
+  let metricGate: MetricGate | null = null;
   try {
     const session = await recordings.findSession(config.replay.session);
     if (!session) throw new ReplayguardError('RG_ERR_SESSION_NOT_FOUND', { session: config.replay.session, file: displayLocation(dbFile) });
@@ -108,7 +110,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
 
     // Read before any request: a stub that is not there stops the run now, not after it.
     const stubs = await watchStubs(config.replay.stubs);
-    const wanted = options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html'];
+    const wanted = [...(options.reporters ?? ['console', 'json', 'junit', 'markdown', 'html']), ...(config.replay.metricsFile ? ['prometheus'] : [])];
     const named = createReporters(
       wanted.filter((r): r is string => typeof r === 'string'),
       { outDir, config, stdout: options.stdout ?? process.stdout, isTTY: options.isTTY ?? false, githubStepSummary: options.githubStepSummary ?? null },
@@ -121,14 +123,23 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     let unreproduced: UnreproducedGroup[] = [];
     let noiseTests: NoiseTests | null = null;
     let latency: RouteLatency[] = [];
+    let sent = 0;
+    let provisional = 0;
+    // Exchanges sent so far: while noise is learned they show as provisional first.
+    metricGate = startMetricGate(config.replay.metrics, () => provisional || sent);
     const events = replayEngine({ config, exchanges: part.exchanges, total: part.total, runId: run.id, results, headers, secrets, redactionKey, warn, tls, evidence: part.evidence });
     // Recordings that turn out damaged part-way: what was replayed up to there is finished, stored and
     // reported like any run (exit 2, saying why), then the catalogue error goes up.
     let damaged: ReplayguardError | null = null;
     try {
       for await (const event of events) {
-        if (event.type === 'result') await driver.result(event.result);
-        else if (event.type === 'provisional') driver.progress(event.result);
+        if (event.type === 'result') {
+          sent++;
+          await driver.result(event.result);
+        } else if (event.type === 'provisional') {
+          provisional++;
+          driver.progress(event.result);
+        }
         else ({ learnedNoise, unreproduced, noiseTests, latency } = event);
       }
     } catch (e) {
@@ -141,15 +152,19 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     const slow = latency.filter((l) => l.flagged).length;
     const counts = driver.counts();
     const stubRuns = await stubs.finish();
-    const { exitCode, reason } = damaged
-      ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` }
-      : withStubMisses(evaluateFailOn(config.replay.failOn, counts, slow), stubRuns);
-    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns });
+    const metricVerdicts = (await metricGate?.finish()) ?? null;
+    const { exitCode, reason } = withMetricVerdicts(
+      damaged ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` } : withStubMisses(evaluateFailOn(config.replay.failOn, counts, slow), stubRuns),
+      metricVerdicts ?? [],
+    );
+    const built = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns });
+    const summary = metricVerdicts ? { ...built, metrics: metricVerdicts } : built;
     await results.finishRun(summary);
     await driver.end(summary);
     if (damaged) throw damaged;
     return { exitCode, exitReason: reason, summary, outDir, resultsDb: results.location, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {
+    await metricGate?.finish();
     await results?.close();
     await recordings.close();
   }

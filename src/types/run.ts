@@ -1,3 +1,4 @@
+import type { MetricVerdict } from '../metrics/metric-judge.js';
 import type { NoiseRule } from '../config/schema.js';
 import type { Comparison, DifferenceTarget, Verdict } from './comparison.js';
 import type { Approval, ExchangeFailure, HeaderPairs, RecordedRequest, RecordedResponse, StoredBody } from './exchange.js';
@@ -265,6 +266,8 @@ export interface RunSummary {
   exitCode: number;
   exitReason: string;
   durationMs: number;
+  /** The candidate's own metrics judged against the baseline's (`--target-metrics`); absent when not asked. */
+  metrics?: MetricVerdict[];
   /** `--oracle`: what the candidate was judged against. Absent in runs stored before it existed. */
   oracle?: 'recording' | 'baseline';
   /** What each stub given with `--stubs` served (hits, misses with their near-miss detail, faults). */

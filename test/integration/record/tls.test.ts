@@ -12,6 +12,9 @@ import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 import { createTestPki, startHttpsServer } from '../../helpers/tls.js';
 
+/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
+const LOADED_MACHINE_MS = 120_000;
+
 const hello = (_req: unknown, res: ServerResponse): void => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end('{"hello":"tls"}');
@@ -85,7 +88,7 @@ describe('TLS towards the upstream', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]!.response?.status).toBe(200);
     expect(stored[0]!.upstream).toBe(up.url);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('--insecure accepts an untrusted upstream only when asked', async () => {
     const pki = await createTestPki();
@@ -93,7 +96,7 @@ describe('TLS towards the upstream', () => {
     const up = await startHttpsServer({ cert: leaf.cert.pem, key: leaf.key.pem }, hello);
     const rec = await startTestRecorder(up.url, { record: { upstreamTls: { insecure: true } } });
     expect((await get(`${rec.url}/x`)).status).toBe(200);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('mutual TLS: an upstream that demands a client certificate gets the one given, and refuses without', async () => {
     const pki = await createTestPki();
@@ -113,7 +116,7 @@ describe('TLS towards the upstream', () => {
     const withCert = await startTestRecorder(up.url, { record: { upstreamTls: { ca: [pki.ca.cert.file], cert: client.cert.file, key: client.key.file } } });
     expect(await get(`${withCert.url}/x`)).toEqual({ status: 200, body: '{"hello":"tls"}' });
     expect(seenClients).toEqual(['recorder-client']);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('unusable files are catalogue errors at startup, naming the flag', async () => {
     const pki = await createTestPki();
@@ -129,7 +132,7 @@ describe('TLS towards the upstream', () => {
     expect(await errorCode(startTestRecorder(up.url, { record: { tls: { cert: a.cert.file, key: b.key.file } } }))).toMatch(/^RG_ERR_TLS_INVALID: .*a\.crt and .*b\.key.*--tls-cert.*--tls-key/);
     expect(await errorCode(startTestRecorder(up.url, { record: { tls: { cert: garbage, key: a.key.file } } }))).toMatch(/^RG_ERR_TLS_INVALID: /);
     expect(await errorCode(startTestRecorder(up.url, { record: { upstreamTls: { cert: a.cert.file, key: b.key.file } } }))).toMatch(/^RG_ERR_TLS_INVALID: .*--client-cert.*--client-key/);
-  });
+  }, LOADED_MACHINE_MS);
 });
 
 describe('the recorder listening with TLS', () => {
@@ -152,7 +155,7 @@ describe('the recorder listening with TLS', () => {
     expect(up.seen.map((s) => s.headers['x-forwarded-proto'])).toEqual(['https']);
     await rec.close();
     expect((await readExchanges(rec.dbFile)).map((e) => e.request.url)).toEqual(['/api/items/7']);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('reloads a renewed certificate: new connections get it, an open keep-alive connection keeps working', async () => {
     const { pki, first, renewed, certFile, keyFile, fp } = await renewal();
@@ -183,7 +186,7 @@ describe('the recorder listening with TLS', () => {
     }
     await rec.close();
     expect((await readExchanges(rec.dbFile)).map((e) => e.request.url).sort()).toEqual(['/a', '/b', '/c', '/d']);
-  });
+  }, LOADED_MACHINE_MS);
 
   it('the CLI reloads on SIGHUP, keeping a keep-alive client working', async () => {
     const { pki, first, renewed, certFile, keyFile, fp } = await renewal();
@@ -198,7 +201,7 @@ describe('the recorder listening with TLS', () => {
       writeFileSync(certFile, renewed.cert.pem);
       writeFileSync(keyFile, renewed.key.pem);
       rec.child.kill('SIGHUP');
-      await expect.poll(() => rec.stderr(), { timeout: 30_000 }).toContain('TLS certificate reloaded');
+      await expect.poll(() => rec.stderr(), { timeout: 60_000 }).toContain('TLS certificate reloaded');
       expect(await getOver(kept, `${rec.url}/b`)).toMatchObject({ status: 200, reused: true, fingerprint256: fp(first.cert.pem) });
       expect(await getOver(fresh, `${rec.url}/c`)).toMatchObject({ status: 200, fingerprint256: fp(renewed.cert.pem) });
     } finally {
@@ -208,5 +211,5 @@ describe('the recorder listening with TLS', () => {
     rec.child.kill('SIGTERM');
     expect(await rec.exited).toEqual({ code: 0, signal: null });
     expect((await readExchanges(db, 'tls')).map((e) => e.request.url)).toEqual(['/a', '/b', '/c']);
-  });
+  }, LOADED_MACHINE_MS);
 });

@@ -5,6 +5,9 @@ import { gets, recordSession, replayRecorded } from '../../helpers/replay.js';
 import { startServer } from '../../helpers/servers.js';
 import { createTestPki, startHttpsServer } from '../../helpers/tls.js';
 
+/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
+const LOADED_MACHINE_MS = 120_000;
+
 const answer = (req: { url?: string }, res: ServerResponse): void => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ url: req.url }));
@@ -41,5 +44,5 @@ describe('replay against https targets', () => {
     const withClientCert = await replayRecorded(dbFile, mutual.url, { overrides: { replay: { tls: { ca: [pki.ca.cert.file], cert: client.cert.file, key: client.key.file } } } });
     expect(withClientCert.outcome.exitCode).toBe(0);
     expect(withClientCert.results.every((r) => r.verdict === 'pass')).toBe(true);
-  });
+  }, LOADED_MACHINE_MS);
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { judgeMetric } from '../../../src/metrics/metric-judge.js';
+import { mannWhitneyGreater, median } from '../../../src/metrics/mann-whitney.js';
+import { readExposition } from '../../../src/metrics/exposition.js';
+import { seededRandom } from '../../helpers/random.js';
+
+const opts = { significance: 0.05, minEffect: 0.1, minSamples: 5, worse: 'increase' as const };
+
+describe('Mann–Whitney U', () => {
+  it('matches the textbook values', () => {
+    // Fully separated samples of 5: U = 25, exact one-sided p = 1/252 ≈ 0.004; the normal approximation ≈ 0.006.
+    const r = mannWhitneyGreater([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
+    expect(r.u).toBe(25);
+    expect(r.p).toBeGreaterThan(0.003);
+    expect(r.p).toBeLessThan(0.01);
+    expect(mannWhitneyGreater([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).p).toBeGreaterThan(0.99);
+    // All tied: no evidence either way.
+    expect(mannWhitneyGreater([3, 3, 3], [3, 3, 3]).p).toBe(1);
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+  });
+});
+
+describe('judgeMetric', () => {
+  const noisy = (rand: ReturnType<typeof seededRandom>, n: number, level: number) => Array.from({ length: n }, () => level * (1 + (rand.next() - 0.5) * 0.2));
+
+  it('flags 30% more memory per request in each of 10 seeded runs, and an identical candidate in none', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const rand = seededRandom(seed);
+      const base = noisy(rand, 12, 1000);
+      expect(judgeMetric('alloc', noisy(rand, 12, 1300), base, opts).flagged, `seed ${seed}`).toBe(true);
+      expect(judgeMetric('alloc', noisy(rand, 12, 1000), base, opts).flagged, `seed ${seed}`).toBe(false);
+      // Twice the CPU per request.
+      expect(judgeMetric('cpu', noisy(rand, 12, 0.002), noisy(rand, 12, 0.001), opts).flagged).toBe(true);
+    }
+  });
+
+  it('a single slow sample never flags; nor a real but small change, nor too few samples', () => {
+    const base = [10, 11, 10, 12, 11, 10, 11];
+    expect(judgeMetric('m', [10, 11, 10, 12, 11, 10, 90], base, opts)).toMatchObject({ flagged: false });
+    expect(judgeMetric('m', [11, 12, 11, 13, 12, 11, 12], base, opts)).toMatchObject({ flagged: false, note: expect.stringMatching(/minimum effect/) });
+    expect(judgeMetric('m', [30, 30, 30], [10, 10, 10], opts)).toMatchObject({ flagged: false, note: expect.stringMatching(/too few samples/) });
+    // Lower is worse (a throughput, a cache hit ratio).
+    expect(judgeMetric('hits', [5, 5.1, 4.9, 5, 5.2, 4.8], [9, 9.1, 8.9, 9, 9.2, 8.8], { ...opts, worse: 'decrease' })).toMatchObject({ flagged: true });
+  });
+});
+
+describe('readExposition', () => {
+  it('sums every label set of a family, and knows counters from gauges', () => {
+    const m = readExposition(
+      ['# TYPE http_errors_total counter', 'http_errors_total{route="/a"} 2', 'http_errors_total{route="/b"} 3', '# TYPE process_resident_memory_bytes gauge', 'process_resident_memory_bytes 1.5e7', 'untyped_total 4', 'bad line'].join('\n'),
+    );
+    expect(m.get('http_errors_total')).toEqual({ type: 'counter', value: 5 });
+    expect(m.get('process_resident_memory_bytes')).toEqual({ type: 'gauge', value: 1.5e7 });
+    expect(m.get('untyped_total')?.type).toBe('counter');
+  });
+});
