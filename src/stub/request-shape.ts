@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mediaTypeOf, isJsonMediaType } from '../compare/header-values.js';
+import { canonicalJson as canonicalForm } from '../compare/json-value.js';
 import { childPointer } from '../compare/json-pointer.js';
 import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
 import { isPlaceholder } from '../redact/placeholder.js';
@@ -71,10 +73,10 @@ function headerValue(headers: HeaderPairs, name: string): string[] {
   return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
 }
 
+/** Whether the Content-Type says JSON (the one answer in compare/header-values); null when there is none. */
 function isJsonType(headers: HeaderPairs): boolean | null {
-  const type = headerValue(headers, 'content-type')[0];
-  if (type === undefined) return null;
-  return /[/+]json\b/i.test(type);
+  const { type } = mediaTypeOf(headers);
+  return type === '' ? null : isJsonMediaType(type);
 }
 
 /** Parsed JSON body, or undefined when the body is not JSON. */
@@ -92,22 +94,27 @@ export function parseJsonBody(headers: HeaderPairs, body: Buffer | null): unknow
   }
 }
 
-/** Keys sorted, ignored pointers dropped: two bodies equal as JSON give the same string. */
-export function canonicalJson(value: unknown, ignore: readonly PointerPattern[], pointer = ''): string {
-  if (Array.isArray(value)) {
-    return `[${value.map((v, i) => (isIgnored(ignore, childPointer(pointer, i)) ? '"\u0000ignored"' : canonicalJson(v, ignore, childPointer(pointer, i)))).join(',')}]`;
-  }
+/**
+ * Keys sorted, ignored pointers dropped: two bodies equal as JSON give the same string. The value is
+ * pruned here and written by compare's canonicalJson, the one canonical form of a JSON value.
+ */
+export function canonicalJson(value: unknown, ignore: readonly PointerPattern[]): string {
+  return ignore.length === 0 ? canonicalForm(value) : canonicalForm(pruneIgnored(value, ignore, ''));
+}
+
+/** An ignored array item stays as a marker (positions still count); an ignored key goes. */
+function pruneIgnored(value: unknown, ignore: readonly PointerPattern[], pointer: string): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => (isIgnored(ignore, childPointer(pointer, i)) ? '\u0000ignored' : pruneIgnored(v, ignore, childPointer(pointer, i))));
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    const parts: string[] = [];
-    for (const k of keys) {
+    // No prototype: a recorded `"__proto__"` key stays an ordinary key.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) {
       const p = childPointer(pointer, k);
-      if (isIgnored(ignore, p)) continue;
-      parts.push(`${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], ignore, p)}`);
+      if (!isIgnored(ignore, p)) out[k] = pruneIgnored(v, ignore, p);
     }
-    return `{${parts.join(',')}}`;
+    return out;
   }
-  return JSON.stringify(value) ?? 'null';
+  return value;
 }
 
 function isIgnored(ignore: readonly PointerPattern[], pointer: string): boolean {
