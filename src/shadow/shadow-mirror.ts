@@ -8,6 +8,7 @@ import { createRedactor } from '../redact/redactor.js';
 import { createTargetClient, type TargetClient } from '../replay/http-client.js';
 import { createExchangeReplayer } from '../replay/replay-exchange.js';
 import { createRequestBuilder } from '../replay/request-builder.js';
+import { isMutating } from '../replay/scheduler.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { evaluateFailOn } from '../run/fail-policy.js';
 import { prepareOutDir } from '../run/out-dir.js';
@@ -77,7 +78,6 @@ export interface ShadowMirror {
 
 const RESULT_BATCH = 200;
 const COMPARE_BODY_CAP = 8 * 1024 * 1024;
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** What learned noise (and recording drift) filtered or marked, put back as the comparer first found it. */
 export function unlearned(comparison: Comparison): Comparison {
@@ -97,7 +97,7 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
   const target = shadow.target!;
   const random = options.random ?? Math.random;
   const methods = new Set(shadow.methods.map((m) => m.toUpperCase()));
-  const mutating = [...methods].filter((m) => MUTATING.has(m));
+  const mutating = [...methods].filter(isMutating);
   if (mutating.length) {
     warn(`shadowing mutating methods (${mutating.join(', ')}): the candidate${shadow.baseline ? ' and the baseline' : ''} will execute those requests a second time; point them at data that may be changed`);
   }
