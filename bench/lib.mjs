@@ -310,3 +310,26 @@ export function requireDist() {
     process.exit(2);
   }
 }
+
+// ---------------------------------------------------------------- issue targets
+/**
+ * One row of the targets table that run.sh prints first (issue 16's and 17's targets): what is measured,
+ * the figure this run got, the target, and whether it holds. Each script measures its own rows in the same
+ * run as its floors, so a row is always a side-by-side ratio, never a figure from another run.
+ * `holds` is true, false, or null (not measured in this run, e.g. a peer tool missing), and `note` says why.
+ */
+export function target(what, now, goal, holds, note = '') {
+  const row = { what, now, target: goal, holds, note, script: path.basename(process.argv[1] ?? '') };
+  fs.appendFileSync(path.join(resultsDir(), 'targets.jsonl'), `${JSON.stringify(row)}\n`);
+  const mark = holds === true ? 'holds' : holds === false ? 'NOT MET' : 'not measured';
+  console.log(`target: ${what}: ${now} (target ${goal}) ${mark}${note ? ` — ${note}` : ''}`);
+}
+
+/** The targets table (markdown) from `<results>/targets.jsonl`, or '' when no script wrote one. */
+export function targetsTable(dir = resultsDir()) {
+  const file = path.join(dir, 'targets.jsonl');
+  if (!fs.existsSync(file)) return '';
+  const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const mark = (h) => (h === true ? 'holds' : h === false ? '**not met**' : 'not measured');
+  return mdTable(['what', 'now', 'target', 'holds', 'note', 'script'], rows.map((r) => [r.what, r.now, r.target, mark(r.holds), r.note || '', r.script]));
+}

@@ -72,6 +72,8 @@ elapsed=$(( $(date +%s) - t0 ))
   echo
   echo "Mode: ${QUICK:-full}. Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), node $(node -v), $(uname -sr); load average at the end $(cut -d' ' -f1-3 /proc/loadavg). Elapsed $((elapsed / 60)) min $((elapsed % 60)) s. Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with local changes)')."
   echo
+  targets=$(BENCH_RESULTS="$BENCH_RESULTS" node --input-type=module -e 'import { targetsTable } from "./bench/lib.mjs"; process.stdout.write(targetsTable())')
+  if [[ -n "$targets" ]]; then echo "## Targets (issues 16 and 17), each measured side by side in this run"; echo; echo "$targets"; echo; fi
   for f in "$BENCH_RESULTS"/[0-9]-*.md; do [[ -f "$f" ]] && cat "$f" && echo; done
   if ((${#failed[@]})); then echo "## Failed"; echo; printf -- '- %s\n' "${failed[@]}"; fi
 } > "$BENCH_RESULTS/summary.md"
