@@ -1,4 +1,5 @@
 import type { Capture, StoredBody } from '../types.js';
+import type { UpstreamObservation } from './upstream-latency.js';
 
 /**
  * Captures cross to the writer thread as one message per batch: small metadata objects (structured
@@ -28,6 +29,10 @@ export interface PackedBatch {
   dropped: number;
   /** Bytes this batch accounts for in the writer's bounded queue. */
   bytes: number;
+  /** Per item: seconds to the upstream's answer or transport failure, for the latency histogram; null: not observed. */
+  latencies: Array<number | null>;
+  /** Forwarded requests not in `items` (not captured, or dropped), for the latency histogram. */
+  observed: UpstreamObservation[];
 }
 
 export function bodyBytesOf(e: Capture): number {
@@ -39,7 +44,14 @@ export function bodyBytesOf(e: Capture): number {
  * written, so the recorder reuses a few instead of allocating one per batch, which V8 would reclaim
  * only lazily as external memory.
  */
-export function packBatch(exchanges: readonly Capture[], dropped: number, bytes: number, take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n)): PackedBatch {
+export function packBatch(
+  exchanges: readonly Capture[],
+  dropped: number,
+  bytes: number,
+  take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n),
+  latencies: Array<number | null> = exchanges.map(() => null),
+  observed: UpstreamObservation[] = [],
+): PackedBatch {
   let total = 0;
   for (const e of exchanges) total += bodyBytesOf(e);
   const bodies = take(total);
@@ -58,7 +70,7 @@ export function packBatch(exchanges: readonly Capture[], dropped: number, bytes:
     request: { ...e.request, body: ref(e.request.body) },
     response: e.response ? { ...e.response, body: ref(e.response.body) } : null,
   }));
-  return { items, bodies, dropped, bytes };
+  return { items, bodies, dropped, bytes, latencies, observed };
 }
 
 export function unpackBatch(batch: PackedBatch): Capture[] {

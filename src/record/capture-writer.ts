@@ -3,6 +3,7 @@ import { reasonOf, ReplayguardError, type ErrorCode } from '../errors.js';
 import type { Capture, SessionInfo } from '../types.js';
 import { bodyBytesOf, packBatch } from './capture-batch.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
+import type { LatencySeries, UpstreamObservation } from './upstream-latency.js';
 import { displayLocation } from '../store/open-store.js';
 
 export interface CaptureWriterOptions extends WriterInit {
@@ -54,6 +55,13 @@ function spawnWriter(init: WriterInit): Worker {
 export class CaptureWriter {
   private readonly worker: Worker;
   private queue: Capture[] = [];
+  /** Per queued capture: seconds to the upstream's answer, for the latency histogram (null: none). */
+  private latencies: Array<number | null> = [];
+  /** Forwarded requests without a queued capture, for the latency histogram. */
+  private observed: UpstreamObservation[] = [];
+  /** Scrapes waiting for the writer's latency histogram, answered in order. */
+  private latencyWaiters: Array<(series: LatencySeries[]) => void> = [];
+  private lastLatency: LatencySeries[] = [];
   private queueBytes = 0;
   private pendingBytes = 0;
   private droppedSinceFlush = 0;
@@ -104,6 +112,9 @@ export class CaptureWriter {
       this.totals.dropped += this.queue.length + this.inFlightItems;
       this.inFlightItems = 0;
       this.queue = [];
+      this.latencies = [];
+      this.observed = [];
+      this.answerLatency(this.lastLatency);
       this.inFlight = 0;
       this.wakeIdle();
     });
@@ -114,20 +125,44 @@ export class CaptureWriter {
     return this.readyPromise;
   }
 
-  enqueue(exchange: Capture): boolean {
+  /**
+   * @param upstreamSeconds seconds from the request's arrival to the upstream's answer (or transport
+   * failure), counted in the latency histogram whether or not the capture is stored; null: not forwarded
+   */
+  enqueue(exchange: Capture, upstreamSeconds: number | null = null): boolean {
     const bytes = bodyBytesOf(exchange) + OVERHEAD_BYTES;
     if (this.closed || this.dead || this.pendingBytes + bytes > this.options.maxQueueBytes) {
       this.droppedSinceFlush++;
       this.totals.dropped++;
+      if (upstreamSeconds !== null) this.observe([exchange.request.method, exchange.request.url, exchange.response?.status ?? null, upstreamSeconds]);
       if (!this.closed && !this.dead) this.warn('recording storage is falling behind: captures are being dropped (counted in `replayguard ls`)');
       return false;
     }
     this.queue.push(exchange);
+    this.latencies.push(upstreamSeconds);
     this.queueBytes += bytes;
     this.pendingBytes += bytes;
     if (this.queue.length >= this.options.batchSize || this.queueBytes >= MAX_BATCH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
     return true;
+  }
+
+  /** A forwarded request that is not captured, for the latency histogram; sent with the next batch. */
+  observe(observation: UpstreamObservation): void {
+    if (this.dead) return;
+    this.observed.push(observation);
+    if (this.observed.length >= this.options.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+  }
+
+  /** The writer thread's upstream latency histogram, including everything handed over before this call. */
+  upstreamLatency(): Promise<LatencySeries[]> {
+    if (this.dead || this.closed) return Promise.resolve(this.lastLatency);
+    this.flush();
+    return new Promise((resolve) => {
+      this.latencyWaiters.push(resolve);
+      this.worker.postMessage({ type: 'latency' } satisfies ToWriter);
+    });
   }
 
   /** Send whatever is queued to the writer now. */
@@ -136,15 +171,19 @@ export class CaptureWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0 && this.droppedSinceFlush === 0) return;
+    if (this.queue.length === 0 && this.droppedSinceFlush === 0 && this.observed.length === 0) return;
     if (this.dead) {
       this.totals.dropped += this.queue.length;
       this.queue = [];
+      this.latencies = [];
+      this.observed = [];
       this.queueBytes = 0;
       return;
     }
-    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes, this.take);
+    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes, this.take, this.latencies, this.observed);
     this.queue = [];
+    this.latencies = [];
+    this.observed = [];
     this.queueBytes = 0;
     this.droppedSinceFlush = 0;
     this.inFlight++;
@@ -191,6 +230,10 @@ export class CaptureWriter {
   private onMessage(m: FromWriter): void {
     // Said by the thread once per change (down, back), so a second outage is told too.
     if (m.type === 'warning') this.options.onWarning?.(m.message);
+    if (m.type === 'latency') {
+      this.lastLatency = m.series;
+      this.latencyWaiters.shift()?.(m.series);
+    }
     if (m.type !== 'ack') return;
     if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;
@@ -203,6 +246,12 @@ export class CaptureWriter {
     // Keyed by the cause alone, so a store that keeps failing is reported once, not per batch.
     if (m.error) this.warn(`recording storage failed (${m.error}): captures are dropped and counted until it recovers; the proxy keeps forwarding`);
     if (this.inFlight === 0) this.wakeIdle();
+  }
+
+  private answerLatency(series: LatencySeries[]): void {
+    const waiters = this.latencyWaiters;
+    this.latencyWaiters = [];
+    for (const w of waiters) w(series);
   }
 
   private wakeIdle(): void {

@@ -12,17 +12,23 @@ import { classifyTransportFailure } from '../http/transport-failure.js';
 import { isTlsFailureCode, tlsFailureHint, type ServerTlsMaterial } from '../http/tls.js';
 import type { RecorderMetrics } from './recorder-metrics.js';
 import type { TrafficFilter } from './traffic-filter.js';
+import type { UpstreamObservation } from './upstream-latency.js';
 
 /** What the proxy needs from the rest of the recorder. */
 export interface ProxyDeps {
   upstream: string;
   record: Readonly<RecordConfig>;
   filter: TrafficFilter;
-  /** Hands a finished capture to storage; must not block. */
-  capture: (exchange: Capture) => void;
+  /**
+   * Hands a finished capture to storage; must not block. `upstreamSeconds`: from the request's arrival
+   * to the upstream's response head or transport failure (null: neither happened), for the metrics.
+   */
+  capture: (exchange: Capture, upstreamSeconds: number | null) => void;
+  /** A forwarded request that is not captured got its upstream's answer (status null: a transport failure). */
+  observeUpstream?: (observation: UpstreamObservation) => void;
   /** Health and stats for the admin endpoints. */
   stats: () => object;
-  /** Served at `<adminPrefix>/metrics`, and told of every forwarded request. @default no metrics */
+  /** Served at `<adminPrefix>/metrics`. @default no metrics */
   metrics?: RecorderMetrics;
   /** Listen with TLS, serving this certificate. @default plain http */
   tls?: ServerTlsMaterial;
@@ -38,6 +44,7 @@ interface CaptureState {
   status: number | null;
   resHeaders: HeaderPairs;
   ttfbMs: number | null;
+  upstreamSeconds: number | null;
   failure: ExchangeFailure | null;
 }
 
@@ -190,16 +197,18 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     // WebSocket upgrades are proxied untouched and not recorded (a capture would never finish).
     if (isAdminRequest(request, raw) || request.headers.upgrade !== undefined) return done();
     const method = request.raw.method ?? 'GET';
-    request.rgT0 = now();
+    const t0 = now();
+    request.rgT0 = t0;
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
       startedAt: Date.now(),
-      t0: now(),
+      t0,
       reqTap: new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw),
       resTap: null,
       status: null,
       resHeaders: [],
       ttfbMs: null,
+      upstreamSeconds: null,
       failure: null,
     };
     request.rgCapture = state;
@@ -211,11 +220,14 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   });
 
   function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: { statusCode: number; headers: IncomingHttpHeaders; stream: Readable }): void {
-    metrics?.observeUpstream(request.raw.method ?? 'GET', request.raw.url ?? '/', res.statusCode, (now() - request.rgT0) / 1000);
+    const at = now();
+    const seconds = (at - request.rgT0) / 1000;
     request.rgT0 = -1;
     const state = request.rgCapture;
+    if (!state || isEndlessStream(res.headers)) deps.observeUpstream?.([request.raw.method ?? 'GET', request.raw.url ?? '/', res.statusCode, seconds]);
     if (state) {
-      state.ttfbMs = now() - state.t0;
+      state.ttfbMs = at - state.t0;
+      state.upstreamSeconds = seconds;
       state.status = res.statusCode;
       state.resHeaders = pairsFromObject(res.headers);
       if (isEndlessStream(res.headers)) settleCapture(request);
@@ -240,9 +252,14 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   function onUpstreamError(reply: FastifyReply, { error }: { error: Error }): void {
     const { failure, status } = cut ? { failure: cutAtShutdown(), status: 502 as const } : failureOf(error);
     const request = reply.request;
-    // A body that fails after the head was observed is not a second request.
-    if (request.rgT0 >= 0) metrics?.observeUpstream(request.raw.method ?? 'GET', request.raw.url ?? '/', null, (now() - request.rgT0) / 1000);
     const state = request.rgCapture;
+    // A body that fails after the head was observed is not a second request.
+    if (request.rgT0 >= 0) {
+      const seconds = (now() - request.rgT0) / 1000;
+      request.rgT0 = -1;
+      if (state) state.upstreamSeconds = seconds;
+      else deps.observeUpstream?.([request.raw.method ?? 'GET', request.raw.url ?? '/', null, seconds]);
+    }
     if (state) state.failure = failure;
     if (reply.sent) return;
     void reply.code(status).header('content-type', 'application/json').send(upstreamErrorBody(failure, status));
@@ -294,7 +311,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
           : null,
         timing: { ttfbMs: state.ttfbMs, totalMs },
         failure: failure ?? (upstreamAnswered ? null : { kind: 'error', code: `HTTP_${reply.statusCode}`, message: 'no upstream response' }),
-      });
+      }, state.upstreamSeconds);
     }
   }
 
