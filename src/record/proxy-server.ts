@@ -39,7 +39,8 @@ export interface ProxyDeps {
 interface CaptureState {
   startedAt: number;
   t0: number;
-  reqTap: BodyTap;
+  /** null: the request has no body (neither Content-Length nor Transfer-Encoding), nothing to observe. */
+  reqTap: BodyTap | null;
   resTap: BodyTap | null;
   status: number | null;
   resHeaders: HeaderPairs;
@@ -70,6 +71,15 @@ function declaredLength(v: string | string[] | undefined): number | undefined {
   if (typeof v !== 'string') return undefined;
   const n = Number(v);
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * A request carries a body only when it declares one (RFC 9112 §6.3): most requests (GET, HEAD,
+ * DELETE) do not, and need no tap, no listener and no pause of their stream.
+ */
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Adds this hop to an X-Forwarded-* list (`client, proxy1, …`), keeping what earlier proxies put there. */
@@ -203,7 +213,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     const state: CaptureState = {
       startedAt: Date.now(),
       t0,
-      reqTap: new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw),
+      reqTap: hasBody(request.headers) ? new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw) : null,
       resTap: null,
       status: null,
       resHeaders: [],
@@ -304,7 +314,7 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
           method: request.raw.method ?? 'GET',
           url: request.raw.url ?? '/',
           headers: pairsFromRaw(request.raw.rawHeaders),
-          body: state.reqTap.result(),
+          body: state.reqTap ? state.reqTap.result() : { bytes: null, size: 0, truncated: false },
         },
         response: upstreamAnswered
           ? { status: state.status!, headers: state.resHeaders, body: state.resTap ? state.resTap.result() : { bytes: null, size: 0, truncated: false } }
