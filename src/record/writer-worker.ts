@@ -4,7 +4,7 @@ import { isReplayguardError, reasonOf } from '../errors.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { openRecordingStore } from '../store/open-store.js';
 import type { RecordingStore } from '../store/store.js';
-import type { NewExchange } from '../types.js';
+import type { Capture, NewExchange } from '../types.js';
 import { createRedactor } from '../redact/redactor.js';
 import { unpackBatch, type PackedBatch } from './capture-batch.js';
 import { StoreRetry } from './store-retry.js';
@@ -73,23 +73,23 @@ async function countDrops(): Promise<string | undefined> {
  * batches sent before it and must not wait for a store that is slow or down. Returns the route
  * template of each item (as the client sent the URL), for the store to reuse.
  */
-function observeLatencies(batch: PackedBatch): string[] {
-  const routes = batch.items.map((item, i) => {
-    const route = templater.templateOf(item.request.url);
+function observeLatencies(batch: PackedBatch, captures: readonly Capture[]): string[] {
+  const routes = captures.map((c, i) => {
+    const route = templater.templateOf(c.request.url);
     const seconds = batch.latencies[i];
-    if (seconds !== null && seconds !== undefined) latency.observe(item.request.method, route, item.response?.status ?? null, seconds);
+    if (seconds !== null && seconds !== undefined) latency.observe(c.request.method, route, c.response?.status ?? null, seconds);
     return route;
   });
   for (const [method, url, status, seconds] of batch.observed) latency.observe(method, templater.templateOf(url), status, seconds);
   return routes;
 }
 
-async function writeBatch(batch: PackedBatch, routes: string[]): Promise<void> {
+async function writeBatch(batch: PackedBatch, captures: readonly Capture[], routes: string[]): Promise<void> {
   let written = 0;
   let failed = 0;
   let error: string | undefined;
   try {
-    const exchanges: NewExchange[] = unpackBatch(batch).map((c, i) => {
+    const exchanges: NewExchange[] = captures.map((c, i) => {
       const url = c.request.url;
       const e = redactor.redact(c);
       // Redaction rewrites only query values, which templates ignore; the template is computed again if it changed more.
@@ -134,9 +134,17 @@ port.on('message', (msg: ToWriter) => {
   // The shutdown deadline applies at once, to the batch being retried too, not after it.
   if (msg.type === 'stopBy') return retry.stopBy(msg.at);
   if (msg.type === 'latency') return send({ type: 'latency', series: latency.snapshot() });
-  const routes = msg.type === 'batch' ? observeLatencies(msg.batch) : [];
-  chain = chain.then(() => (msg.type === 'batch' ? writeBatch(msg.batch, routes) : close(msg.endedAt))).catch((e: unknown) => {
-    // Only a bug gets here (every step above handles its own failures): say so, keep the thread.
-    console.error(`replayguard: writer thread: unexpected error: ${reasonOf(e)}`);
-  });
+  if (msg.type === 'close') {
+    chain = chain.then(() => close(msg.endedAt)).catch(unexpected);
+    return;
+  }
+  // Views into the batch buffer, which stays here until the batch is acknowledged.
+  const captures = unpackBatch(msg.batch);
+  const routes = observeLatencies(msg.batch, captures);
+  chain = chain.then(() => writeBatch(msg.batch, captures, routes)).catch(unexpected);
 });
+
+function unexpected(e: unknown): void {
+  // Only a bug gets here (every step above handles its own failures): say so, keep the thread.
+  console.error(`replayguard: writer thread: unexpected error: ${reasonOf(e)}`);
+}
