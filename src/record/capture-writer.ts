@@ -31,9 +31,21 @@ const OVERHEAD_BYTES = 512;
  * the event loop, and 256 × 64 KB in one go would stall it for milliseconds.
  */
 const MAX_BATCH_BYTES = 1024 * 1024;
-/** Pooled batch buffers: room for a full batch plus one more body of up to 1 MiB. */
+/** Batch buffers up to this size (a full batch plus one more body of up to 1 MiB) go back to the pool for reuse. */
 const POOLED_BUFFER_BYTES = 2 * MAX_BATCH_BYTES;
 const POOL_SIZE = 4;
+/** The smallest batch buffer made: a batch of small captures does not get a buffer of its own size each time. */
+const MIN_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * A batch buffer of the size the batch needs (not the 2 MiB of a full one: at a few hundred requests a
+ * second every batch is small, and the pool runs dry whenever the writer is behind), and not
+ * zero-filled, since packing writes every byte that is read.
+ */
+function newBatchBuffer(size: number): ArrayBuffer {
+  const b = Buffer.allocUnsafeSlow(Math.max(size, MIN_BUFFER_BYTES));
+  return b.buffer as ArrayBuffer;
+}
 
 function spawnWriter(init: WriterInit): Worker {
   const here = import.meta.url;
@@ -81,7 +93,7 @@ export class CaptureWriter {
   private closedPromise: Promise<void> | null = null;
   private readonly pool: ArrayBuffer[] = [];
   private readonly take = (size: number): ArrayBuffer =>
-    size <= POOLED_BUFFER_BYTES ? (this.pool.pop() ?? new ArrayBuffer(POOLED_BUFFER_BYTES)) : new ArrayBuffer(size);
+    this.pool.length > 0 && this.pool[this.pool.length - 1]!.byteLength >= size ? this.pool.pop()! : newBatchBuffer(size);
 
   constructor(private readonly options: CaptureWriterOptions) {
     this.worker = spawnWriter({
@@ -235,7 +247,7 @@ export class CaptureWriter {
       this.latencyWaiters.shift()?.(m.series);
     }
     if (m.type !== 'ack') return;
-    if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
+    if (m.buffer.byteLength <= POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;
     const sent = this.sentAt.shift();
     if (sent !== undefined) this.options.onBatch?.((performance.now() - sent) / 1000);
