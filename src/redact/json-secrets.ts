@@ -21,6 +21,8 @@ interface Frame {
 }
 
 const QUOTE = 0x22;
+const SECRET_VALUE = Object.freeze({ pointer: '', secret: true });
+const PLAIN_VALUE = Object.freeze({ pointer: '', secret: false });
 const BACKSLASH = 0x5c;
 
 function isDelimiter(code: number): boolean {
@@ -40,6 +42,9 @@ function stringEnd(text: string, start: number): number {
 
 /** The value of a string literal (quotes included, maybe unterminated), escapes undone where valid. */
 function stringValue(literal: string): string {
+  // Without a backslash there is nothing to undo: JSON.parse would return the same characters (or
+  // throw on a raw control character, where the fallback below returns them too).
+  if (literal.length >= 2 && literal.charCodeAt(literal.length - 1) === QUOTE && literal.indexOf('\\') === -1) return literal.slice(1, -1);
   let inner = literal.slice(1);
   if (inner.endsWith('"') && literal.length >= 2) inner = inner.slice(0, -1);
   else inner = inner.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
@@ -96,13 +101,13 @@ export function redactJsonText(text: string, rules: SecretRules, redact: (value:
   const stack: Frame[] = [];
   const n = text.length;
 
-  // Pointers are only built when `redact.json` patterns need them.
+  // Pointers are only built when `redact.json` patterns need them; without them no value allocates one.
   const pointers = rules.hasPointers;
   const nextValue = (): { pointer: string; secret: boolean } => {
     const top = stack[stack.length - 1];
     if (!top) return { pointer: '', secret: pointers && rules.matchesPointer('') };
-    if (top.secret || (!top.array && top.key !== null && rules.isSecretKey(top.key))) return { pointer: '', secret: true };
-    if (!pointers) return { pointer: '', secret: false };
+    if (top.secret || (!top.array && top.key !== null && rules.isSecretKey(top.key))) return SECRET_VALUE;
+    if (!pointers) return PLAIN_VALUE;
     const pointer = `${top.pointer}/${escapeSegment(top.array ? String(top.index) : (top.key ?? ''))}`;
     return { pointer, secret: rules.matchesPointer(pointer) };
   };
@@ -145,8 +150,10 @@ export function redactJsonText(text: string, rules: SecretRules, redact: (value:
     } else {
       let j = i + 1;
       while (j < n && !isDelimiter(text.charCodeAt(j))) j++;
-      const literal = text.slice(i, j);
-      if (literal !== 'true' && literal !== 'false' && literal !== 'null' && nextValue().secret) replace(i, j, literal);
+      if (nextValue().secret) {
+        const literal = text.slice(i, j);
+        if (literal !== 'true' && literal !== 'false' && literal !== 'null') replace(i, j, literal);
+      }
       i = j;
     }
   }
