@@ -76,7 +76,8 @@ function scalar(r: SeededRandom): unknown {
     case 10:
       return `eyJ${r.hex(6)}.eyJ${r.hex(6)}.${r.hex(8)}`;
     default:
-      return r.pick(['', 'a', 'item 1', '42', 'x/y~z']);
+      // Values that name the recorded upstream, which a candidate may echo as its own address.
+      return r.pick(['', 'a', 'item 1', '42', 'x/y~z', 'http://staging:8080/get?a=1', 'staging:8080', 'next=http%3A%2F%2Fstaging%3A8080%2F']);
   }
 }
 
@@ -130,6 +131,8 @@ function mutate(v: unknown, r: SeededRandom, rate: number, shuffleRate = 2 * rat
     return out;
   }
   if (r.next() >= rate) return v;
+  // The candidate echoing its own address where the recording had the upstream's (origin mapping).
+  if (typeof v === 'string' && v.includes('staging') && r.next() < 0.5) return r.next() < 0.8 ? v.replaceAll('staging:8080', '127.0.0.1:41233') : `${v.replaceAll('staging:8080', '127.0.0.1:41233')}x`;
   if (typeof v === 'number') return r.next() < 0.7 ? v + (r.int(21) - 10) / 10 : String(v);
   if (typeof v === 'string') return r.next() < 0.5 ? scalar(r) : `${v}!`;
   return scalar(r);
@@ -175,6 +178,14 @@ function headersFor(r: SeededRandom): HeaderPairs {
   return h;
 }
 
+/** Now and then no origins (nothing to map), usually the replay target's and the upstream's, sometimes a preserved Host. */
+function originsFor(r: SeededRandom): Partial<CompareContext> {
+  const roll = r.next();
+  if (roll < 0.2) return {};
+  const origins = { recordedOrigin: 'http://staging:8080', candidateOrigin: 'http://127.0.0.1:41233' };
+  return roll < 0.85 ? origins : { ...origins, recordedHost: 'proxy.local:8080' };
+}
+
 interface Scenario {
   cfg: ReturnType<typeof config>;
   ctx: CompareContext;
@@ -202,7 +213,7 @@ function scenario(seed: number): Scenario {
   const text = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
   return {
     cfg,
-    ctx: { method: 'GET', route: r.pick(['/items', '/other']) },
+    ctx: { method: 'GET', route: r.pick(['/items', '/other']), ...originsFor(r) },
     recorded: text(rec),
     // Now and then a body that is no JSON at all or empty, so the non-JSON stages are covered too.
     candidate: r.next() < 0.03 ? r.pick(['', 'not json', '{"broken":']) : text(cand),
@@ -273,7 +284,7 @@ describe('optimised comparer against the reference comparer', () => {
     }
     expect([...verdicts].sort()).toEqual(expect.arrayContaining(['noise', 'pass', 'regression']));
     expect(filtered).toBeGreaterThan(300);
-    expect([...kinds].sort()).toEqual(expect.arrayContaining(['ignore', 'keys', 'match', 'relative', 'tolerance', 'unordered', 'unorderedBy']));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['ignore', 'keys', 'match', 'relative', 'tolerance', 'unordered', 'unorderedBy', 'origin']));
   });
 });
 
