@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createComparer } from '../../../src/compare/index.js';
 import { createReferenceComparer } from '../../../src/compare/reference-comparer.js';
 import { compilePointerPattern, matchesByTable } from '../../../src/compare/pointer-pattern.js';
-import { escapeSegment } from '../../../src/compare/json-pointer.js';
+import { escapeSegment, parsePointer } from '../../../src/compare/json-pointer.js';
+import { compileRuleScope, type RuleScope, type ScopeKind } from '../../../src/compare/rule-scope.js';
+import type { NoiseRuleMatcher } from '../../../src/compare/noise/matcher.js';
 import type { CompareContext } from '../../../src/compare/index.js';
 import type { z } from 'zod';
 import type { compareSchema } from '../../../src/config/schema.js';
@@ -308,6 +310,37 @@ describe('specialised pointer-pattern matchers against the general glob table', 
         }
       }),
       { numRuns: 2000, seed: 20261217 },
+    );
+  }, 120_000);
+
+  it('the rule automaton puts a node in a rule\'s scope exactly when the table matches its pointer (exact, at or below, parent)', () => {
+    const key = fc.constantFrom('a', 'b', 'items', '0', '1', '12', 'a/b', 'm~n', '~1', '');
+    const segment = fc.oneof(key, fc.constant('*'), fc.constant('**'));
+    const pattern = fc.array(segment, { maxLength: 4 }).map((segs) => segs.map((x) => `/${x === '*' || x === '**' ? x : escapeSegment(x)}`).join(''));
+    const kind = fc.constantFrom<ScopeKind>('exact', 'at-or-below', 'parent');
+    const pointer = fc.array(key, { maxLength: 6 }).map((keys) => keys.map((k) => `/${escapeSegment(k)}`).join(''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(pattern, kind), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.array(pointer, { minLength: 1, maxLength: 4 }), (rules, unscoped, pointers) => {
+        const matchers: NoiseRuleMatcher[] = rules.map(([source, at], i) => ({ describe: () => `${i}`, filters: () => false, scope: { pattern: source, at } }));
+        // A matcher without a scope is in every node's list.
+        if (unscoped) matchers.push({ describe: () => 'any', filters: () => false });
+        const root = compileRuleScope(matchers);
+        for (const p of pointers) {
+          const keys = parsePointer(p);
+          let scope: RuleScope = root;
+          // Indices go through `element`, as the walk does for arrays.
+          for (const k of keys) scope = /^\d+$/.test(k) && k === String(Number(k)) ? scope.element(Number(k)) : scope.child(k);
+          const parent = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+          const expected = matchers.filter((m) => {
+            if (!m.scope) return true;
+            if (m.scope.at === 'exact') return matchesByTable(m.scope.pattern, p, false);
+            if (m.scope.at === 'at-or-below') return matchesByTable(m.scope.pattern, p, true);
+            return p !== '' && matchesByTable(m.scope.pattern, parent, false);
+          });
+          expect(scope.rules.map((m) => m.describe()), `${p} under ${JSON.stringify(rules)}`).toEqual(expected.map((m) => m.describe()));
+        }
+      }),
+      { numRuns: 2000, seed: 20261218 },
     );
   }, 120_000);
 });
