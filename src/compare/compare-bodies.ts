@@ -8,6 +8,7 @@ import { decodeBody } from './decode-body.js';
 import type { DecodedBody } from './decode-body.js';
 import { walkJsonDiff } from './json-walk.js';
 import type { ArrayAligner } from './noise/matcher.js';
+import type { RuleScope } from './rule-scope.js';
 import { headerValue } from './header-values.js';
 import { diffText } from './text-diff.js';
 
@@ -31,6 +32,8 @@ export function compareBodies(
   aligners: readonly ArrayAligner[],
   /** The structural JSON diff: the fast walk, or fast-json-patch for the reference comparer. */
   diffJson: (recorded: unknown, candidate: unknown) => Difference[] = walkJsonDiff,
+  /** The route's rule automaton, which spares the alignment a pointer per array (the reference has none). */
+  scope?: RuleScope,
 ): BodyComparison {
   // Fast path, the common case of a replay that passes: the same bytes under the same encoding are
   // the same body, whatever their kind; no decoding, parsing or diffing needed.
@@ -51,7 +54,7 @@ export function compareBodies(
   const ja = jsonOrAbsent(ca, ra);
   const jb = jsonOrAbsent(cb, rb);
   if (ja !== NOT_JSON && jb !== NOT_JSON) {
-    const aligned = alignArrays(ja, jb, aligners);
+    const aligned = alignArrays(ja, jb, aligners, scope);
     return { differences: [...aligned.differences, ...diffJson(ja, aligned.candidate)], notes, kind: 'json' };
   }
   if (ca.kind === 'binary' || cb.kind === 'binary') return { differences: diffBinary(ra, rb), notes, kind: 'binary' };

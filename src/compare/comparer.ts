@@ -55,7 +55,7 @@ export function createComparer(config: CompareConfig): Comparer {
       // The walk reports the rule scope of each difference it emits; the alignment stage's few
       // differences, which come first, have none and are matched against every rule's pattern.
       const scopes: RuleScope[] = [];
-      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners, (a, b) => walkJsonDiff(a, b, rules.scope, scopes));
+      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners, (a, b) => walkJsonDiff(a, b, rules.scope, scopes), rules.scope);
       const differences: Difference[] = [];
       const filtered: Difference[] = [];
       // Environment, not behaviour: the target echoing its own address where the recording had the

@@ -29,8 +29,8 @@ export function walkJsonDiff(recorded: unknown, candidate: unknown, scope: RuleS
   if (recorded === undefined && candidate === undefined) return out.diffs;
   if (recorded === undefined) root('add', undefined, candidate);
   else if (candidate === undefined) root('remove', recorded, undefined);
-  else if (Array.isArray(recorded) && Array.isArray(candidate)) walkArray(recorded, candidate, '', '', scope, out);
-  else if (isPlainObject(recorded) && isPlainObject(candidate)) walkObject(recorded, candidate, '', '', scope, out);
+  else if (Array.isArray(recorded) && Array.isArray(candidate)) walkArray(recorded, candidate, '', new Fold(''), scope, out);
+  else if (isPlainObject(recorded) && isPlainObject(candidate)) walkObject(recorded, candidate, '', new Fold(''), scope, out);
   else if (!deepEqual(recorded, candidate)) root('replace', recorded, candidate);
   return out.diffs;
 }
@@ -43,30 +43,68 @@ interface Walk {
   scopes: RuleScope[];
 }
 
-function walkArray(mirror: readonly unknown[], obj: readonly unknown[], path: string, folded: string, scope: RuleScope, out: Walk): void {
-  if (obj === mirror) return;
-  const childFolded = `${folded}/*`; // an index always folds
-  for (let i = mirror.length - 1; i >= 0; i--) {
-    if (i < obj.length) child(mirror[i], obj[i], `${path}/${i}`, childFolded, scope.element(i), out);
-    else emit('remove', `${path}/${i}`, childFolded, mirror[i], undefined, scope.element(i), out);
+/**
+ * A folded pointer (indices and data keys as `*`), shared by every node that folds to it: the 2,000
+ * `/items/<i>/name` of a document are one `/items/*\/name`, whose text and signatures are written once
+ * per comparison instead of once per difference.
+ */
+class Fold {
+  private kids: Map<string, Fold> | undefined;
+  private star: Fold | undefined;
+  private signatures: Map<string, string> | undefined;
+
+  constructor(readonly text: string) {}
+
+  /** The fold of an escaped child segment. */
+  child(segment: string): Fold {
+    const folded = foldSegment(segment);
+    if (folded === '*') return this.element();
+    this.kids ??= new Map();
+    let kid = this.kids.get(folded);
+    if (!kid) this.kids.set(folded, (kid = new Fold(`${this.text}/${folded}`)));
+    return kid;
   }
-  for (let i = mirror.length; i < obj.length; i++) emit('add', `${path}/${i}`, childFolded, undefined, obj[i], scope.element(i), out);
+
+  /** The fold of an array index, which always folds. */
+  element(): Fold {
+    return (this.star ??= new Fold(`${this.text}/*`));
+  }
+
+  signature(change: string): string {
+    this.signatures ??= new Map();
+    let sig = this.signatures.get(change);
+    if (sig === undefined) this.signatures.set(change, (sig = `body:${this.text}:${change}`));
+    return sig;
+  }
 }
 
-function walkObject(mirror: Record<string, unknown>, obj: Record<string, unknown>, path: string, folded: string, scope: RuleScope, out: Walk): void {
+function walkArray(mirror: readonly unknown[], obj: readonly unknown[], path: string, folded: Fold, scope: RuleScope, out: Walk): void {
+  if (obj === mirror) return;
+  for (let i = mirror.length - 1; i >= 0; i--) {
+    if (i < obj.length) {
+      // As for object members: equal scalars (most elements of most arrays) cost no pointer.
+      if (mirror[i] !== obj[i]) child(mirror[i], obj[i], `${path}/${i}`, folded.element(), scope.element(i), out);
+    } else emit('remove', `${path}/${i}`, folded.element(), mirror[i], undefined, scope.element(i), out);
+  }
+  for (let i = mirror.length; i < obj.length; i++) emit('add', `${path}/${i}`, folded.element(), undefined, obj[i], scope.element(i), out);
+}
+
+function walkObject(mirror: Record<string, unknown>, obj: Record<string, unknown>, path: string, folded: Fold, scope: RuleScope, out: Walk): void {
   if (obj === mirror) return;
   const oldKeys = Object.keys(mirror);
   let deleted = false;
   for (let t = oldKeys.length - 1; t >= 0; t--) {
     const key = oldKeys[t]!;
-    const segment = escapeSegment(key);
     if (Object.hasOwn(obj, key)) {
       const oldVal = mirror[key];
       const newVal = obj[key];
       // Scalars that are equal (the bulk of any document) cost no pointer at all.
-      if (oldVal !== newVal) child(oldVal, newVal, `${path}/${segment}`, `${folded}/${foldSegment(segment)}`, scope.child(key), out);
+      if (oldVal === newVal) continue;
+      const segment = escapeSegment(key);
+      child(oldVal, newVal, `${path}/${segment}`, folded.child(segment), scope.child(key), out);
     } else {
-      emit('remove', `${path}/${segment}`, `${folded}/${foldSegment(segment)}`, mirror[key], undefined, scope.child(key), out);
+      const segment = escapeSegment(key);
+      emit('remove', `${path}/${segment}`, folded.child(segment), mirror[key], undefined, scope.child(key), out);
       deleted = true;
     }
   }
@@ -76,12 +114,12 @@ function walkObject(mirror: Record<string, unknown>, obj: Record<string, unknown
   for (const key of newKeys) {
     if (Object.hasOwn(mirror, key)) continue;
     const segment = escapeSegment(key);
-    emit('add', `${path}/${segment}`, `${folded}/${foldSegment(segment)}`, undefined, obj[key], scope.child(key), out);
+    emit('add', `${path}/${segment}`, folded.child(segment), undefined, obj[key], scope.child(key), out);
   }
 }
 
 /** Two values at the same place: containers of one kind are walked, anything else is a replace. */
-function child(oldVal: unknown, newVal: unknown, path: string, folded: string, scope: RuleScope, out: Walk): void {
+function child(oldVal: unknown, newVal: unknown, path: string, folded: Fold, scope: RuleScope, out: Walk): void {
   if (typeof oldVal === 'object' && oldVal !== null && typeof newVal === 'object' && newVal !== null) {
     const oldArray = Array.isArray(oldVal);
     if (oldArray === Array.isArray(newVal)) {
@@ -93,10 +131,10 @@ function child(oldVal: unknown, newVal: unknown, path: string, folded: string, s
   if (oldVal !== newVal) emit('replace', path, folded, oldVal, newVal, scope, out);
 }
 
-function emit(op: Op, path: string, folded: string, before: unknown, after: unknown, scope: RuleScope, out: Walk): void {
+function emit(op: Op, path: string, folded: Fold, before: unknown, after: unknown, scope: RuleScope, out: Walk): void {
   const change = jsonChangeKind(op, before, after);
   // Property order as makeDifference gives it, so stored results serialise as they always did.
-  const diff: Difference = { target: 'body', op, path, change, signature: `body:${folded}:${change}` };
+  const diff: Difference = { target: 'body', op, path, change, signature: folded.signature(change) };
   if (op !== 'add') diff.before = before;
   // fast-json-patch hands over a JSON copy of an added or replacing container; so does this walk, so the
   // difference never aliases the candidate document (and -0 inside it reads 0, as it always has).
