@@ -1,5 +1,6 @@
 import type { Difference } from '../types.js';
 import { alignArrays } from './align-arrays.js';
+import { serialisedBound } from './cap-value.js';
 import { diffBinary } from './binary-diff.js';
 import { classifyBody } from './classify-body.js';
 import type { ClassifiedBody } from './classify-body.js';
@@ -18,6 +19,8 @@ export interface BodyComparison {
   notes: string[];
   /** `json` when differences carry JSON pointers (both bodies JSON, or JSON against an empty body). */
   kind: 'json' | 'text' | 'binary' | 'empty';
+  /** For JSON: no value taken from either document serialises to more characters than this (see serialisedBound). */
+  serialisedAtMost?: number;
 }
 
 /**
@@ -55,7 +58,8 @@ export function compareBodies(
   const jb = jsonOrAbsent(cb, rb);
   if (ja !== NOT_JSON && jb !== NOT_JSON) {
     const aligned = alignArrays(ja, jb, aligners, scope);
-    return { differences: [...aligned.differences, ...diffJson(ja, aligned.candidate)], notes, kind: 'json' };
+    const serialisedAtMost = Math.max(serialisedBound(ca.kind === 'json' ? ca.text : ''), serialisedBound(cb.kind === 'json' ? cb.text : ''));
+    return { differences: [...aligned.differences, ...diffJson(ja, aligned.candidate)], notes, kind: 'json', serialisedAtMost };
   }
   if (ca.kind === 'binary' || cb.kind === 'binary') return { differences: diffBinary(ra, rb), notes, kind: 'binary' };
   if (ca.kind !== cb.kind && ra.length > 0 && rb.length > 0) notes.push(`recorded body is ${ca.kind}, candidate body is ${cb.kind}; compared as text`);

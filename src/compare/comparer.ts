@@ -74,8 +74,9 @@ export function createComparer(config: CompareConfig): Comparer {
         // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
         if (json && rules.varyingKeys.length) d.signature = signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) });
         // Last stage: rules have seen the full values; what is stored and rendered stays small.
-        if ('before' in d) d.before = capValue(d.before);
-        if ('after' in d) d.after = capValue(d.after);
+        const within = json ? body.serialisedAtMost : undefined;
+        if ('before' in d) d.before = capValue(d.before, within);
+        if ('after' in d) d.after = capValue(d.after, within);
         if (why) {
           d.filteredBy = why;
           echoed.push(d);

@@ -12,6 +12,7 @@ import type { compareSchema } from '../../../src/config/schema.js';
 import type { HeaderPairs } from '../../../src/types.js';
 import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 import { config, response } from './fixtures.js';
+import { MAX_CONTAINER_CHARS, serialisedBound } from '../../../src/compare/cap-value.js';
 
 /**
  * The optimised comparer must return exactly what the straightforward one returns (verdict, every
@@ -188,6 +189,36 @@ function originsFor(r: SeededRandom): Partial<CompareContext> {
   return roll < 0.85 ? origins : { ...origins, recordedHost: 'proxy.local:8080' };
 }
 
+/**
+ * JSON text as servers write it, not as JSON.stringify would: whitespace, numbers with exponents
+ * (`1e2`, which JSON.stringify writes as `100`), `\u` escapes, `\/`, and now and then a key written
+ * twice (the parser keeps the last). Parsing it gives back `v`.
+ */
+function looseJson(v: unknown, r: SeededRandom): string {
+  const space = (): string => (r.next() < 0.2 ? r.pick([' ', '\n  ', '\t']) : '');
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v !== 0 && r.next() < 0.4) {
+      const digits = String(Math.abs(v)).replace(/0+$/, '');
+      const exp = String(Math.abs(v)).length - digits.length;
+      return `${v < 0 ? '-' : ''}${digits}${r.pick(['e', 'E', 'e+'])}${exp}`;
+    }
+    return r.next() < 0.1 ? `${JSON.stringify(v)}${Number.isInteger(v) ? '.0' : '0'}` : JSON.stringify(v);
+  }
+  if (typeof v === 'string') {
+    if (r.next() < 0.7) return JSON.stringify(v);
+    const chars = [...v].map((c) => (c === '/' ? '\\/' : r.next() < 0.3 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : JSON.stringify(c).slice(1, -1)));
+    return `"${chars.join('')}"`;
+  }
+  if (Array.isArray(v)) return `[${space()}${v.map((x) => looseJson(x, r)).join(`,${space()}`)}${space()}]`;
+  if (v !== null && typeof v === 'object') {
+    const members = Object.entries(v).map(([k, x]) => `${looseJson(k, r)}${space()}:${space()}${looseJson(x, r)}`);
+    const entries = Object.keys(v);
+    if (entries.length > 0 && r.next() < 0.1) members.unshift(`${JSON.stringify(r.pick(entries))}:${JSON.stringify(r.pick(['overwritten', 1e21, 'x'.repeat(50)]))}`);
+    return `{${space()}${members.join(`,${space()}`)}${space()}}`;
+  }
+  return JSON.stringify(v);
+}
+
 interface Scenario {
   cfg: ReturnType<typeof config>;
   ctx: CompareContext;
@@ -212,7 +243,8 @@ function scenario(seed: number): Scenario {
     rules,
     routes: r.next() < 0.5 ? { 'GET /items': { ignore: r.next() < 0.5 ? [r.pick(PATTERNS)] : [], rules: routeRules } } : {},
   });
-  const text = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+  const loose = r.next() < 0.3;
+  const text = (v: unknown): string => (v === undefined ? '' : loose ? looseJson(v, r) : JSON.stringify(v));
   return {
     cfg,
     ctx: { method: 'GET', route: r.pick(['/items', '/other']), ...originsFor(r) },
@@ -270,6 +302,29 @@ describe('optimised comparer against the reference comparer', () => {
       });
     }
   }, 120_000);
+
+  it('no value parsed from a JSON text serialises longer than serialisedBound says, so capping may trust it', () => {
+    let near = 0;
+    for (let seed = 0; seed < 800; seed++) {
+      const r = seededRandom(seed);
+      // Documents around the container cap, written loosely, with numbers that grow when rewritten.
+      const items = Array.from({ length: r.int(120) }, () => (r.next() < 0.3 ? r.pick([1e20, 1e-7, 123e15, -5e20, 2.5e-9]) : value(r, 2)));
+      const text = looseJson(r.next() < 0.5 ? items : { items, meta: document(r) }, r);
+      const bound = serialisedBound(text);
+      const parsed = JSON.parse(text) as unknown;
+      const stack: unknown[] = [parsed];
+      while (stack.length > 0) {
+        const v = stack.pop();
+        // Capping serialises containers only; strings are capped by their length.
+        if (v === null || typeof v !== 'object') continue;
+        expect(JSON.stringify(v).length, text).toBeLessThanOrEqual(bound);
+        stack.push(...Object.values(v));
+      }
+      if (bound <= MAX_CONTAINER_CHARS && JSON.stringify(parsed).length > MAX_CONTAINER_CHARS / 2) near++;
+    }
+    // The bound is used, and tested, near the cap and not only on small documents.
+    expect(near).toBeGreaterThan(10);
+  });
 
   it('the generator produces every verdict and filters by every kind of rule (the property is not vacuous)', () => {
     const verdicts = new Set<string>();
