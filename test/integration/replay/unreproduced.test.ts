@@ -39,6 +39,12 @@ async function itemsApi(): Promise<TestServer> {
   });
 }
 
+/**
+ * Candidate and baseline are the same code in this process: a route's p95 differing by 50 ms between them is
+ * the machine's load (a full run at load 30 flagged "1 slower route"), not what these tests are about.
+ */
+const NO_LATENCY_VERDICT = { latency: { floorMs: 60_000 } };
+
 const auth = { authorization: TOKEN };
 const SCRIPT: ScriptedRequest[] = Array.from({ length: 11 }, (_, i): ScriptedRequest[] => [
   { method: 'POST', path: '/items', headers: auth, body: { name: `item ${i + 1}` } },
@@ -53,7 +59,7 @@ describe('unreproduced: the target and the baseline agree, the recording does no
     const { dbFile } = await recordSession(staging.url, SCRIPT);
     await staging.close();
     const baseline = await itemsApi();
-    const run = await replayRecorded(dbFile, (await itemsApi()).url, { overrides: { replay: { baseline: baseline.url, headers: { authorization: 'Bearer expired-token' } } } });
+    const run = await replayRecorded(dbFile, (await itemsApi()).url, { overrides: { ...NO_LATENCY_VERDICT, replay: { baseline: baseline.url, headers: { authorization: 'Bearer expired-token' } } } });
 
     expect(run.outcome.exitCode).toBe(1);
     expect(run.outcome.exitReason, JSON.stringify(run.results.filter((r) => r.verdict !== 'unreproduced').map((r) => r.comparison))).toMatch(/22 unreproduced \(failOn unreproduced>5%\)/);
@@ -96,7 +102,7 @@ describe('unreproduced: the target and the baseline agree, the recording does no
     const { dbFile } = await recordSession(staging.url, SCRIPT);
     await staging.close();
     const baseline = await itemsApi();
-    const run = await replayRecorded(dbFile, (await itemsApi()).url, { overrides: { replay: { baseline: baseline.url, headers: { authorization: TOKEN } } } });
+    const run = await replayRecorded(dbFile, (await itemsApi()).url, { overrides: { ...NO_LATENCY_VERDICT, replay: { baseline: baseline.url, headers: { authorization: TOKEN } } } });
     expect(run.outcome.exitCode, run.outcome.exitReason).toBe(0);
     expect(run.outcome.summary.counts.unreproduced).toBe(0);
     expect(run.outcome.summary.unreproduced.filter((g) => !g.harmless)).toEqual([]);
@@ -120,7 +126,7 @@ describe('unreproduced: the target and the baseline agree, the recording does no
     );
     await staging.close();
     const baseline = await api('"v2"');
-    const run = await replayRecorded(dbFile, (await api('"v2"')).url, { overrides: { replay: { baseline: baseline.url } } });
+    const run = await replayRecorded(dbFile, (await api('"v2"')).url, { overrides: { ...NO_LATENCY_VERDICT, replay: { baseline: baseline.url } } });
     expect(run.outcome.exitCode, run.outcome.exitReason).toBe(0);
     expect(new Set(run.results.map((r) => r.verdict))).toEqual(new Set(['noise']));
     expect(run.outcome.summary.unreproduced).toEqual([
