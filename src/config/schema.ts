@@ -225,11 +225,20 @@ const noiseSchema = z
   })
   .strict();
 
+const latencyCriteria = {
+  ratio: z.number().min(1).describe('candidate median (or p95) / the baseline\'s above this flags a route, when the candidate is significantly slower'),
+  floorMs: z.number().min(0).describe('and that median (or p95) must grow by at least this many ms'),
+  minSamples: z.number().int().min(1).describe('fewer samples a side than this never flag a route'),
+  significance: z.number().gt(0).max(1).describe('one-sided Mann–Whitney U test level: the candidate\'s timings must be significantly slower than the baseline\'s'),
+};
+
 const latencySchema = z
   .object({
-    ratio: z.number().min(1).default(1.5).describe('candidate p95 / baseline p95 above this flags a route'),
-    floorMs: z.number().min(0).default(50).describe('and the p95 must grow by at least this many ms'),
-    minSamples: z.number().int().min(1).default(5).describe('fewer samples than this never flag a route'),
+    ratio: latencyCriteria.ratio.default(1.5),
+    floorMs: latencyCriteria.floorMs.default(50),
+    minSamples: latencyCriteria.minSamples.default(5),
+    significance: latencyCriteria.significance.default(0.05),
+    routes: z.record(routeKey, z.object(latencyCriteria).partial().strict()).default({}).describe('per-route settings, keyed "METHOD /route/:template" (or "* /route" for any method): ratio, floorMs, minSamples, significance'),
   })
   .strict();
 

@@ -67,13 +67,26 @@ export interface ShiftCriteria {
   minSamples: number;
   /** `increase`: a higher candidate value is worse (memory, CPU, latency); `decrease`: lower is worse. */
   worse: 'increase' | 'decrease';
+  /**
+   * Also count a worsening of the 95th percentile as material (latency: a regression may live in the
+   * tail), from 20 samples a side, where the p95 is no longer the single largest sample.
+   * Significance still comes from the rank test. @default false
+   */
+  tail?: boolean;
 }
 
 export interface ShiftJudgement {
   candidateMedian: number;
   baselineMedian: number;
-  /** Relative worsening of the candidate's median against the baseline's (0.3 = 30% worse; negative = better). */
+  /**
+   * Relative worsening of the candidate's median against the baseline's (0.3 = 30% worse; negative =
+   * better); with `tail`, of the median or the p95, whichever worsened more.
+   */
   effect: number;
+  /** The absolute worsening behind `effect`, in the samples' unit. */
+  change: number;
+  /** Where `effect` was measured. */
+  at: 'median' | 'p95';
   /** One-sided Mann–Whitney p-value for "the candidate is worse". */
   p: number;
   flagged: boolean;
@@ -87,14 +100,26 @@ export interface ShiftJudgement {
  * `minChange` in absolute terms), with `minSamples` a side. A rank test moves little for one odd sample,
  * and a lone outlier does not move a median: a single slow sample never flags.
  */
+/** Below this many samples the nearest-rank p95 is the largest one: a single slow sample would be the tail. */
+const TAIL_MIN_SAMPLES = 20;
+
 export function judgeShift(candidate: readonly number[], baseline: readonly number[], criteria: ShiftCriteria): ShiftJudgement {
   const sign = criteria.worse === 'increase' ? 1 : -1;
   const cm = median(candidate);
   const bm = median(baseline);
   // Worse is "greater" after the sign flip, so one one-sided test serves both directions.
   const { p } = mannWhitneyGreater(baseline.map((v) => sign * v), candidate.map((v) => sign * v));
-  const change = sign * (cm - bm);
-  const effect = bm === 0 ? (cm === 0 ? 0 : Infinity * Math.sign(change)) : change / Math.abs(bm);
+  const worsening = (c: number, b: number) => {
+    const change = sign * (c - b);
+    return { change, effect: b === 0 ? (c === 0 ? 0 : Infinity * Math.sign(change)) : change / Math.abs(b) };
+  };
+  let shift = { ...worsening(cm, bm), at: 'median' as 'median' | 'p95' };
+  if (criteria.tail && Math.min(candidate.length, baseline.length) >= TAIL_MIN_SAMPLES) {
+    const p95 = (v: readonly number[]) => percentile([...v].sort((x, y) => x - y), 95);
+    const tail = worsening(p95(candidate), p95(baseline));
+    if (tail.effect > shift.effect) shift = { ...tail, at: 'p95' };
+  }
+  const { change, effect, at } = shift;
   const minChange = criteria.minChange ?? 0;
   const enough = candidate.length >= criteria.minSamples && baseline.length >= criteria.minSamples;
   const flagged = enough && p < criteria.significance && effect > criteria.minEffect && change >= minChange;
@@ -107,5 +132,12 @@ export function judgeShift(candidate: readonly number[], baseline: readonly numb
         : effect <= criteria.minEffect
           ? `change below the minimum effect (${(effect * 100).toFixed(1)}% ≤ ${(criteria.minEffect * 100).toFixed(0)}%)`
           : `change below the floor (${change.toFixed(1)} < ${minChange})`;
-  return { candidateMedian: cm, baselineMedian: bm, effect, p, flagged, note };
+  return { candidateMedian: cm, baselineMedian: bm, effect, change, at, p, flagged, note };
+}
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }

@@ -22,9 +22,10 @@ export interface MetricVerdict {
   values?: { candidate: number[]; baseline: number[] };
 }
 
-export type MetricJudgeOptions = Omit<ShiftCriteria, 'minChange'>;
+export type MetricJudgeOptions = Omit<ShiftCriteria, 'minChange' | 'tail'>;
 
 /** Significantly **and** materially worse, with enough samples: a single odd sample never flags. */
 export function judgeMetric(name: string, candidate: readonly number[], baseline: readonly number[], options: MetricJudgeOptions): MetricVerdict {
-  return { name, worse: options.worse, ...judgeShift(candidate, baseline, options), samples: { candidate: candidate.length, baseline: baseline.length } };
+  const { candidateMedian, baselineMedian, effect, p, flagged, note } = judgeShift(candidate, baseline, options);
+  return { name, worse: options.worse, candidateMedian, baselineMedian, effect, p, samples: { candidate: candidate.length, baseline: baseline.length }, flagged, note };
 }
