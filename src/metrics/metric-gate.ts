@@ -14,7 +14,8 @@ export interface MetricGate {
 
 export function startMetricGate(config: Readonly<Config['replay']['metrics']>, sent: () => number): MetricGate | null {
   if (!config.target || !config.baseline) return null;
-  const sampler = (url: string) => startMetricSampler({ url, names: config.names, intervalMs: config.interval, sent });
+  const perRequest = new Set(Object.entries(config.perMetric).filter(([, m]) => m.perRequest).map(([name]) => name));
+  const sampler = (url: string) => startMetricSampler({ url, names: config.names, perRequest, intervalMs: config.interval, minRequests: config.minRequests, sent });
   const candidate = sampler(config.target);
   const baseline = sampler(config.baseline);
   let finished: Promise<MetricVerdict[]> | null = null;

@@ -4,6 +4,8 @@ import { mannWhitneyGreater, median } from '../../../src/metrics/mann-whitney.js
 import { readExposition } from '../../../src/metrics/exposition.js';
 import { judgeMetrics, judgeShardMetrics } from '../../../src/metrics/metric-gate.js';
 import { seededRandom } from '../../helpers/random.js';
+import { startServer } from '../../helpers/servers.js';
+import { startMetricSampler } from '../../../src/metrics/metric-sampler.js';
 
 const opts = { significance: 0.05, minEffect: 0.1, minSamples: 5, worse: 'increase' as const };
 
@@ -78,5 +80,40 @@ describe('judgeShardMetrics (replayguard merge)', () => {
     const merged = judgeShardMetrics(settings, [odd, ...same])!;
     expect(merged[0]).toMatchObject({ flagged: false, samples: { candidate: 42, baseline: 42 } });
     expect(judgeShardMetrics(settings, [undefined, undefined])).toBeNull();
+  });
+});
+
+describe('startMetricSampler', () => {
+  it('measures a growth per request over at least minRequests requests, gauges as values or, when asked, per request', async () => {
+    let cpu = 0;
+    let heap = 1000;
+    let scraped: () => void = () => {};
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`# TYPE cpu_total counter\ncpu_total ${cpu}\n# TYPE heap gauge\nheap ${heap}\n# TYPE rss gauge\nrss 7\n`, () => scraped());
+    });
+    try {
+      const run = async (minRequests: number) => {
+        let sent = 0;
+        cpu = 0;
+        heap = 1000;
+        const first = new Promise<void>((r) => (scraped = r));
+        // An interval of an hour: only the first scrape (at start) and the last (at stop) happen.
+        const sampler = startMetricSampler({ url: server.url, names: ['cpu_total', 'heap', 'rss'], perRequest: new Set(['heap']), intervalMs: 3_600_000, minRequests, sent: () => sent });
+        await first;
+        sent = 5;
+        cpu = 0.5;
+        heap = 6000;
+        return (await sampler.stop()).samples;
+      };
+      const five = await run(5);
+      expect(five.get('cpu_total')).toEqual([0.1]);
+      expect(five.get('heap')).toEqual([1000]);
+      expect(five.get('rss')).toEqual([7, 7]);
+      const ten = await run(10);
+      expect(ten.get('cpu_total')).toEqual([]);
+      expect(ten.get('heap')).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
