@@ -94,15 +94,15 @@ export interface ShiftJudgement {
   note: string;
 }
 
+/** Below this many samples the nearest-rank p95 is the largest one: a single slow sample would be the tail. */
+const TAIL_MIN_SAMPLES = 20;
+
 /**
  * The one rule both judges apply: flagged only when the candidate is significantly worse (one-sided
  * Mann–Whitney U) **and** materially so (its median worse by more than `minEffect`, and by at least
  * `minChange` in absolute terms), with `minSamples` a side. A rank test moves little for one odd sample,
  * and a lone outlier does not move a median: a single slow sample never flags.
  */
-/** Below this many samples the nearest-rank p95 is the largest one: a single slow sample would be the tail. */
-const TAIL_MIN_SAMPLES = 20;
-
 export function judgeShift(candidate: readonly number[], baseline: readonly number[], criteria: ShiftCriteria): ShiftJudgement {
   const sign = criteria.worse === 'increase' ? 1 : -1;
   const cm = median(candidate);
