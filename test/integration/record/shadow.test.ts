@@ -8,9 +8,7 @@ import { runCliCaptured } from '../../helpers/replay.js';
 import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 import { deadPort, startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
-
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 async function get(url: string): Promise<{ status: number; body: string }> {
   const r = await request(url);

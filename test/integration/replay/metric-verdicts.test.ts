@@ -6,6 +6,7 @@ import type { ConfigOverrides } from '../../../src/config/resolve-config.js';
 import { mergeShards } from '../../../src/run/merge.js';
 import { ROOT } from '../../helpers/cli-process.js';
 import { gets, recordSession, replayRecorded, type ReplayRun } from '../../helpers/replay.js';
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 import { tempDir } from '../../helpers/temp.js';
 
 /**
@@ -17,8 +18,8 @@ import { tempDir } from '../../helpers/temp.js';
  * as long as it lasts, and the services' 20 ms answer delay only makes sure it spans several scrapes.
  */
 
-/** Real processes on a loaded 2-core machine: generous (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 900_000;
+/** Thirty replays against real processes: 250 s measured at load 32, so three times that (a hang bound, not a speed check). */
+const THIRTY_REPLAYS_MS = 900_000;
 const RUNS = 10;
 /**
  * Exchanges replayed per run. A growth per request is measured over at least 8 requests (scrapes every
@@ -132,7 +133,7 @@ describe('replay --target-metrics / --baseline-metrics against real processes (i
     expect(seen.memory).toEqual(Array.from({ length: RUNS }, () => [MEMORY]));
     expect(seen.cpu).toEqual(Array.from({ length: RUNS }, () => [CPU]));
     expect(seen.identical).toEqual(Array.from({ length: RUNS }, () => []));
-  }, LOADED_MACHINE_MS);
+  }, THIRTY_REPLAYS_MS);
 
   it('merge judges the union of the shards\' samples, and every report shows the verdicts', async () => {
     const { dbFile } = await recordSession(staging.url, gets(...Array.from({ length: EXCHANGES }, (_, i) => `/r/${i}`)));
