@@ -197,10 +197,11 @@ const replaySchema = z
         baseline: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe("the baseline's Prometheus endpoint"),
         names: z.array(z.string().regex(/^[a-zA-Z_:][\w:]*$/, 'expected a metric name such as process_resident_memory_bytes')).min(1).default(['process_resident_memory_bytes', 'process_cpu_seconds_total']).describe('metrics judged: counters as growth per replayed request, gauges as values'),
         interval: duration.default(1000).describe('scrape interval during the replay'),
+        minRequests: z.number().int().min(1).default(10).describe('a counter\'s growth per request is measured over at least this many replayed requests (scrapes joined until then), so where a request falls against a scrape moves a sample little'),
         significance: z.number().gt(0).max(1).default(0.05).describe('one-sided Mann–Whitney U test level'),
         minEffect: z.number().min(0).default(0.1).describe('and the candidate median must be worse by more than this fraction'),
         minSamples: z.number().int().min(2).default(5).describe('samples a side needed before a metric can be flagged'),
-        perMetric: z.record(z.string(), z.object({ worse: z.enum(['increase', 'decrease']).optional(), minEffect: z.number().min(0).optional() }).strict()).default({}).describe('per metric: which direction is worse (default increase) and its own minimum effect'),
+        perMetric: z.record(z.string(), z.object({ worse: z.enum(['increase', 'decrease']).optional(), minEffect: z.number().min(0).optional(), perRequest: z.boolean().optional() }).strict()).default({}).describe('per metric: which direction is worse (default increase), its own minimum effect, and perRequest: true to judge a gauge by its growth per replayed request between scrapes (memory allocated per request) instead of its values'),
       })
       .strict()
       .refine((m) => (m.target === undefined) === (m.baseline === undefined), 'metric verdicts need both --target-metrics and --baseline-metrics')
@@ -225,11 +226,20 @@ const noiseSchema = z
   })
   .strict();
 
+const latencyCriteria = {
+  ratio: z.number().min(1).describe('candidate median (or p95) / the baseline\'s above this flags a route, when the candidate is significantly slower'),
+  floorMs: z.number().min(0).describe('and that median (or p95) must grow by at least this many ms'),
+  minSamples: z.number().int().min(1).describe('fewer samples a side than this never flag a route'),
+  significance: z.number().gt(0).max(1).describe('one-sided Mann–Whitney U test level: the candidate\'s timings must be significantly slower than the baseline\'s'),
+};
+
 const latencySchema = z
   .object({
-    ratio: z.number().min(1).default(1.5).describe('candidate p95 / baseline p95 above this flags a route'),
-    floorMs: z.number().min(0).default(50).describe('and the p95 must grow by at least this many ms'),
-    minSamples: z.number().int().min(1).default(5).describe('fewer samples than this never flag a route'),
+    ratio: latencyCriteria.ratio.default(1.5),
+    floorMs: latencyCriteria.floorMs.default(50),
+    minSamples: latencyCriteria.minSamples.default(5),
+    significance: latencyCriteria.significance.default(0.05),
+    routes: z.record(routeKey, z.object(latencyCriteria).partial().strict()).default({}).describe('per-route settings, keyed "METHOD /route/:template" (or "* /route" for any method): ratio, floorMs, minSamples, significance'),
   })
   .strict();
 

@@ -14,7 +14,8 @@ export interface MetricGate {
 
 export function startMetricGate(config: Readonly<Config['replay']['metrics']>, sent: () => number): MetricGate | null {
   if (!config.target || !config.baseline) return null;
-  const sampler = (url: string) => startMetricSampler({ url, names: config.names, intervalMs: config.interval, sent });
+  const perRequest = new Set(Object.entries(config.perMetric).filter(([, m]) => m.perRequest).map(([name]) => name));
+  const sampler = (url: string) => startMetricSampler({ url, names: config.names, perRequest, intervalMs: config.interval, minRequests: config.minRequests, sent });
   const candidate = sampler(config.target);
   const baseline = sampler(config.baseline);
   let finished: Promise<MetricVerdict[]> | null = null;
@@ -23,16 +24,43 @@ export function startMetricGate(config: Readonly<Config['replay']['metrics']>, s
   };
   async function judge(): Promise<MetricVerdict[]> {
     const [c, b] = await Promise.all([candidate.stop(), baseline.stop()]);
-    return config.names.map((name) => {
-      const own = config.perMetric[name] ?? {};
-      return judgeMetric(name, c.samples.get(name) ?? [], b.samples.get(name) ?? [], {
-        significance: config.significance,
-        minEffect: own.minEffect ?? config.minEffect,
-        minSamples: config.minSamples,
-        worse: own.worse ?? 'increase',
-      });
-    });
+    return judgeMetrics(config, c.samples, b.samples);
   }
+}
+
+type MetricSettings = Readonly<Pick<Config['replay']['metrics'], 'names' | 'perMetric' | 'significance' | 'minEffect' | 'minSamples'>>;
+
+/** Each configured metric judged on the samples given, which the verdict keeps (for `merge`). */
+export function judgeMetrics(config: MetricSettings, candidate: ReadonlyMap<string, readonly number[]>, baseline: ReadonlyMap<string, readonly number[]>): MetricVerdict[] {
+  return config.names.map((name) => {
+    const own = config.perMetric[name] ?? {};
+    const c = [...(candidate.get(name) ?? [])];
+    const b = [...(baseline.get(name) ?? [])];
+    const verdict = judgeMetric(name, c, b, {
+      significance: config.significance,
+      minEffect: own.minEffect ?? config.minEffect,
+      minSamples: config.minSamples,
+      worse: own.worse ?? 'increase',
+    });
+    return { ...verdict, values: { candidate: c, baseline: b } };
+  });
+}
+
+/**
+ * `replayguard merge`: the metrics judged once over the union of every shard's samples, as one
+ * unsharded replay would have judged them, never the shards' verdicts OR-ed (a shard flagged by
+ * chance is outvoted by the rest; shards too short to judge alone add up). Null when no shard judged
+ * metrics.
+ */
+export function judgeShardMetrics(config: MetricSettings, shards: ReadonlyArray<readonly MetricVerdict[] | undefined>): MetricVerdict[] | null {
+  const judged = shards.filter((s): s is readonly MetricVerdict[] => s !== undefined);
+  if (judged.length === 0) return null;
+  const union = (side: 'candidate' | 'baseline') => {
+    const out = new Map<string, number[]>();
+    for (const verdicts of judged) for (const v of verdicts) out.set(v.name, [...(out.get(v.name) ?? []), ...(v.values?.[side] ?? [])]);
+    return out;
+  };
+  return judgeMetrics(config, union('candidate'), union('baseline'));
 }
 
 /** The run's exit code and reason once the metric verdicts are in. */

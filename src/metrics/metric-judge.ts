@@ -1,4 +1,4 @@
-import { mannWhitneyGreater, median } from './mann-whitney.js';
+import { judgeShift, type ShiftCriteria } from './mann-whitney.js';
 
 /** One metric judged candidate vs baseline (shown by reporters, kept in the run summary). */
 export interface MetricVerdict {
@@ -15,32 +15,17 @@ export interface MetricVerdict {
   flagged: boolean;
   /** Why not flagged, when it is not (too few samples, not significant, too small). */
   note: string;
+  /**
+   * The samples judged (counters as growth per request), kept so `replayguard merge` can judge the
+   * union of every shard's samples. Absent in summaries written before merge read them.
+   */
+  values?: { candidate: number[]; baseline: number[] };
 }
 
-export interface MetricJudgeOptions {
-  significance: number;
-  /** Smallest relative worsening that counts (Kayenta's effect size). */
-  minEffect: number;
-  minSamples: number;
-  worse: 'increase' | 'decrease';
-}
+export type MetricJudgeOptions = Omit<ShiftCriteria, 'minChange' | 'tail'>;
 
 /** Significantly **and** materially worse, with enough samples: a single odd sample never flags. */
 export function judgeMetric(name: string, candidate: readonly number[], baseline: readonly number[], options: MetricJudgeOptions): MetricVerdict {
-  const sign = options.worse === 'increase' ? 1 : -1;
-  const cm = median(candidate);
-  const bm = median(baseline);
-  // Worse is "greater" after the sign flip, so one one-sided test serves both directions.
-  const { p } = mannWhitneyGreater(baseline.map((v) => sign * v), candidate.map((v) => sign * v));
-  const effect = bm === 0 ? (cm === 0 ? 0 : Infinity * Math.sign(sign * cm)) : (sign * (cm - bm)) / Math.abs(bm);
-  const enough = candidate.length >= options.minSamples && baseline.length >= options.minSamples;
-  const flagged = enough && p < options.significance && effect > options.minEffect;
-  const note = flagged
-    ? ''
-    : !enough
-      ? `too few samples (${candidate.length} and ${baseline.length}; ${options.minSamples} needed a side)`
-      : p >= options.significance
-        ? `not significant (p = ${p.toFixed(3)})`
-        : `change below the minimum effect (${(effect * 100).toFixed(1)}% ≤ ${(options.minEffect * 100).toFixed(0)}%)`;
-  return { name, worse: options.worse, candidateMedian: cm, baselineMedian: bm, effect, p, samples: { candidate: candidate.length, baseline: baseline.length }, flagged, note };
+  const { candidateMedian, baselineMedian, effect, p, flagged, note } = judgeShift(candidate, baseline, options);
+  return { name, worse: options.worse, candidateMedian, baselineMedian, effect, p, samples: { candidate: candidate.length, baseline: baseline.length }, flagged, note };
 }

@@ -4,7 +4,9 @@ import { readExposition, type ExposedMetric } from './exposition.js';
 /**
  * Scrapes a service's /metrics at an interval while a replay runs and turns what it reads into
  * samples comparable across two services: a counter becomes its growth per replayed request over the
- * interval (CPU seconds per request, errors per request), a gauge its value (resident memory). A
+ * interval (CPU seconds per request, errors per request), a gauge its value (resident memory), or
+ * when asked, its growth per request too (bytes a request leaves allocated; a garbage collection in
+ * the interval gives one low sample, which the rank test shrugs off). A
  * scrape that fails is skipped (and counted), never fatal: the judge then simply has fewer samples.
  */
 export interface MetricSampler {
@@ -15,7 +17,15 @@ export interface MetricSampler {
 export interface MetricSamplerOptions {
   url: string;
   names: readonly string[];
+  /** Gauges judged like counters, by their growth per request (memory allocated per request). */
+  perRequest?: ReadonlySet<string>;
   intervalMs: number;
+  /**
+   * A growth per request is measured over at least this many requests (consecutive scrapes joined):
+   * a request that lands just before or after a scrape then moves a sample by a small fraction, however
+   * slowly the replay runs. @default 1
+   */
+  minRequests?: number;
   /** Requests this service has been sent so far (read at each scrape). */
   sent: () => number;
   /** @default 5000 */
@@ -35,7 +45,9 @@ async function scrape(url: string, timeoutMs: number): Promise<Map<string, Expos
 
 export function startMetricSampler(options: MetricSamplerOptions): MetricSampler {
   const samples = new Map<string, number[]>(options.names.map((n) => [n, []]));
-  let last: { values: Map<string, ExposedMetric>; sent: number } | null = null;
+  const minRequests = Math.max(1, options.minRequests ?? 1);
+  /** The scrape the next growth is measured from: rates span at least `minRequests` requests. */
+  let anchor: { values: Map<string, ExposedMetric>; sent: number } | null = null;
   let failedScrapes = 0;
   let busy: Promise<void> = Promise.resolve();
   const take = async (): Promise<void> => {
@@ -45,18 +57,19 @@ export function startMetricSampler(options: MetricSamplerOptions): MetricSampler
       failedScrapes++;
       return;
     }
+    const requests = anchor ? sent - anchor.sent : 0;
+    const ready = anchor !== null && requests >= minRequests;
     for (const name of options.names) {
       const now = values.get(name);
       if (!now) continue;
-      if (now.type === 'counter') {
-        const before = last?.values.get(name);
-        const requests = sent - (last?.sent ?? 0);
-        if (before && requests > 0) samples.get(name)!.push((now.value - before.value) / requests);
+      if (now.type === 'counter' || options.perRequest?.has(name)) {
+        const before = anchor?.values.get(name);
+        if (ready && before) samples.get(name)!.push((now.value - before.value) / requests);
       } else {
         samples.get(name)!.push(now.value);
       }
     }
-    last = { values, sent };
+    if (!anchor || ready) anchor = { values, sent };
   };
   busy = take();
   const timer = setInterval(() => {

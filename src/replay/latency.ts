@@ -1,13 +1,7 @@
 import type { Config } from '../config/schema.js';
+import { judgeShift, percentile, type ShiftCriteria } from '../metrics/mann-whitney.js';
 import type { LatencyStats, ReplayResult, RouteLatency } from '../types/run.js';
 import { routeKey } from '../routes/route-key.js';
-
-/** Nearest-rank percentile of sorted samples. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
 
 function stats(samples: Reservoir): LatencyStats | null {
   if (samples.count === 0) return null;
@@ -57,7 +51,8 @@ interface RouteSamples {
 
 /**
  * Latency per route. Recorded latencies come from another environment: they are shown, never judged.
- * A route is flagged only against a baseline measured in the same run, interleaved with the candidate.
+ * A route is flagged only against a baseline measured in the same run, interleaved with the candidate
+ * (see {@link latencyCriteria}).
  */
 export class LatencyTracker {
   private readonly routes = new Map<string, RouteSamples>();
@@ -77,29 +72,46 @@ export class LatencyTracker {
   }
 
   summarize(): RouteLatency[] {
-    const { ratio, floorMs, minSamples } = this.config;
     return [...this.routes.values()].map((r) => {
       const recorded = stats(r.recorded);
       const baseline = stats(r.baseline);
       const candidate = stats(r.candidate);
+      const criteria = latencyCriteria(this.config, r.method, r.route);
       let flagged = false;
       let reason: string;
       if (!candidate) reason = 'no candidate timings';
       else if (!baseline) reason = 'no baseline: latency is shown, not judged';
-      else if (Math.min(baseline.samples, candidate.samples) < minSamples) reason = `fewer than ${minSamples} samples: not judged`;
+      else if (Math.min(baseline.samples, candidate.samples) < criteria.minSamples) reason = `fewer than ${criteria.minSamples} samples: not judged`;
       else {
-        const x = candidate.p95 / Math.max(baseline.p95, 0.001);
-        const delta = candidate.p95 - baseline.p95;
-        // With few samples the p95 is the slowest one: a single GC pause or a busy moment on the
-        // machine would flag a route. Require at least two candidate samples past the line.
-        const past = r.candidate.values.filter((v) => v > baseline.p95 * ratio && v - baseline.p95 >= floorMs).length;
-        flagged = x > ratio && delta >= floorMs && past >= 2;
-        const outlier = x > ratio && delta >= floorMs && !flagged ? ': a single slow sample, not judged slower' : '';
-        reason = `p95 ${candidate.p95} ms vs baseline ${baseline.p95} ms (×${x.toFixed(2)}, ${delta >= 0 ? '+' : ''}${delta.toFixed(1)} ms)${flagged ? `: slower than ×${ratio} and +${floorMs} ms` : outlier}`;
+        const j = judgeShift(r.candidate.values, r.baseline.values, criteria);
+        flagged = j.flagged;
+        const ms = (n: number) => Math.round(n * 10) / 10;
+        const [c, b] = j.at === 'median' ? [j.candidateMedian, j.baselineMedian] : [candidate.p95, baseline.p95];
+        const figures = `${j.at} ${ms(c)} ms vs baseline ${ms(b)} ms (×${(1 + j.effect).toFixed(2)}, ${j.change >= 0 ? '+' : ''}${j.change.toFixed(1)} ms, p = ${j.p.toFixed(4)})`;
+        reason = `${figures}${flagged ? `: slower than ×${criteria.ratio} and +${criteria.minChange} ms` : `: ${j.note}`}`;
       }
       return { method: r.method, route: r.route, recorded, baseline, candidate, flagged, reason };
     });
   }
+}
+
+/**
+ * How one route is judged: the global settings, then a `* /route` entry, then a `METHOD /route` one.
+ * The rule is the metric judge's (metrics/mann-whitney.ts judgeShift): significantly slower by a
+ * one-sided Mann–Whitney U test, and materially so, the median or the p95 past the ratio and the ms floor.
+ */
+export function latencyCriteria(config: Readonly<Config['latency']>, method: string, route: string): ShiftCriteria & { minChange: number; ratio: number } {
+  const own = { ...config.routes[routeKey('*', route)], ...config.routes[routeKey(method.toUpperCase(), route)] };
+  const ratio = own.ratio ?? config.ratio;
+  return {
+    ratio,
+    significance: own.significance ?? config.significance,
+    minEffect: ratio - 1,
+    minChange: own.floorMs ?? config.floorMs,
+    minSamples: own.minSamples ?? config.minSamples,
+    worse: 'increase',
+    tail: true,
+  };
 }
 
 /** The latency stage: samples each result's timings on its way through (and tells `onSample`, for shard evidence). */

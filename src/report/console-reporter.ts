@@ -8,6 +8,7 @@ import { formatCount, formatDuration, formatPercent, plural, routeKey } from './
 import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
 import { textTable } from './text-table.js';
+import { METRIC_COLUMNS, metricCells, orderMetricVerdicts } from './metric-format.js';
 
 export interface ConsoleReporterOptions {
   /** Where report.html is written, printed last; `null` when the html reporter is off. */
@@ -89,18 +90,11 @@ export function createConsoleReporter(ctx: ReporterContext, options: ConsoleRepo
 
 /** Candidate vs baseline metrics: flagged ones first, each with its medians, change and p-value. */
 function metricLines(verdicts: readonly MetricVerdict[]): string[] {
-  const rows = [...verdicts]
-    .sort((a, b) => Number(b.flagged) - Number(a.flagged))
-    .map((v) => [
-      v.flagged ? `WORSE ${v.name}` : v.name,
-      String(Number(v.candidateMedian.toPrecision(4))),
-      String(Number(v.baselineMedian.toPrecision(4))),
-      `${v.effect >= 0 ? '+' : ''}${(v.effect * 100).toFixed(1)}%`,
-      v.p.toFixed(4),
-      `${v.samples.candidate}/${v.samples.baseline}`,
-      v.note,
-    ]);
-  return ['Candidate metrics vs baseline (Mann–Whitney U):', textTable(['metric', 'candidate', 'baseline', 'change', 'p', 'samples', 'note'], rows)];
+  const rows = orderMetricVerdicts(verdicts).map((v) => {
+    const cells = metricCells(v);
+    return v.flagged ? [`WORSE ${cells[0]}`, ...cells.slice(1)] : cells;
+  });
+  return ['Candidate metrics vs baseline (Mann–Whitney U):', textTable([...METRIC_COLUMNS], rows, 'lrrrrrl')];
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { ReplayResult, RunSummary } from '../types.js';
 import { routeKey } from './format.js';
-import { changesSuiteXml, latencySuiteXml, testcaseXml } from './junit-testcase.js';
+import { changesSuiteXml, latencySuiteXml, metricsSuiteXml, testcaseXml } from './junit-testcase.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { escapeXmlAttr } from './xml-escape.js';
 import { REPORT_FILES } from './report-files.js';
@@ -81,8 +81,9 @@ export function createJunitReporter(ctx: ReporterContext, options: JunitReporter
         if (!out.write(text)) await once(out, 'drain');
       };
       const flagged = summary.latency.filter((l) => l.flagged).length;
-      let tests = flagged + summary.changes.length;
-      let failures = flagged + summary.changes.length;
+      const metrics = summary.metrics ?? [];
+      let tests = flagged + summary.changes.length + metrics.length;
+      let failures = flagged + summary.changes.length + metrics.filter((m) => m.flagged).length;
       let errors = 0;
       let skipped = 0;
       for (const s of suites.values()) {
@@ -105,6 +106,7 @@ export function createJunitReporter(ctx: ReporterContext, options: JunitReporter
           await write('  </testsuite>\n');
         }
         await write(latencySuiteXml(summary.latency));
+        await write(metricsSuiteXml(summary.metrics));
         await write('</testsuites>\n');
       } finally {
         out.end();

@@ -2,6 +2,8 @@ import type { Change, Difference, ReplayResult, RouteLatency } from '../types.js
 import { describeChange } from './changes/describe-change.js';
 import { describeDifference, formatValue, routeKey } from './format.js';
 import { escapeXml, escapeXmlAttr } from './xml-escape.js';
+import type { MetricVerdict } from '../metrics/metric-judge.js';
+import { describeMetricVerdict, orderMetricVerdicts } from './metric-format.js';
 
 const MAX_LISTED = 200; // a failure body past this is noise for whoever reads the CI log
 
@@ -60,6 +62,25 @@ export function latencySuiteXml(latency: readonly RouteLatency[]): string {
     })
     .join('');
   return `  <testsuite name="latency" tests="${flagged.length}" failures="${flagged.length}" errors="0" skipped="0">\n${cases}  </testsuite>\n`;
+}
+
+/**
+ * The `metrics` suite: a testcase per judged metric (`--target-metrics`), failing when the candidate's
+ * metric is significantly and materially worse; a passing one keeps its figures in system-out, so the CI
+ * test view shows what was judged, not only what failed.
+ */
+export function metricsSuiteXml(verdicts: readonly MetricVerdict[] | undefined): string {
+  if (!verdicts?.length) return '';
+  const cases = orderMetricVerdicts(verdicts)
+    .map((v) => {
+      const open = `    <testcase name="${escapeXmlAttr(`metric ${v.name}`)}" classname="metrics">\n`;
+      const text = describeMetricVerdict(v);
+      const body = v.flagged ? `      <failure message="${escapeXmlAttr(text)}" type="metric">${escapeXml(text)}</failure>\n` : `      <system-out>${escapeXml(text)}</system-out>\n`;
+      return `${open}${body}    </testcase>\n`;
+    })
+    .join('');
+  const failures = verdicts.filter((v) => v.flagged).length;
+  return `  <testsuite name="metrics" tests="${verdicts.length}" failures="${failures}" errors="0" skipped="0">\n${cases}  </testsuite>\n`;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Reporter, ReporterContext } from './reporter.js';
 import { verdictLine } from './run-verdict.js';
 import { REPORT_FILES } from './report-files.js';
 import { stubSections } from './stub-lines.js';
+import { METRIC_COLUMNS, metricCells, orderMetricVerdicts } from './metric-format.js';
 
 /**
  * Recorded data (routes, signatures) ends up in a page GitHub renders: neutralise HTML and the
@@ -109,6 +110,16 @@ export function renderMarkdown(summary: RunSummary, topSignatures = 15): string 
     out.push('### Latency', '', '| Route | Recorded p50/p95 | Baseline p50/p95 | Candidate p50/p95 | |', '| --- | ---: | ---: | ---: | --- |');
     for (const l of latency) {
       out.push(`| ${e(routeKey(l.method, l.route))} | ${formatPercentiles(l.recorded)} | ${formatPercentiles(l.baseline)} | ${formatPercentiles(l.candidate)} | ${l.flagged ? '🐢 ' : ''}${e(l.reason)} |`);
+    }
+    out.push('');
+  }
+  if (summary.metrics?.length) {
+    out.push('### Candidate metrics vs baseline', '', 'One-sided Mann–Whitney U on the scraped samples, and a minimum change of the medians.', '');
+    out.push(`| ${METRIC_COLUMNS.join(' | ')} |`, '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const v of orderMetricVerdicts(summary.metrics)) {
+      // Only the name and the judgement are text; the figures are numbers this module formatted.
+      const cells = metricCells(v).map((c, i) => (i === 0 || i === METRIC_COLUMNS.length - 1 ? e(c) : c));
+      out.push(`| ${v.flagged ? '❌ ' : ''}${cells.join(' | ')} |`);
     }
     out.push('');
   }

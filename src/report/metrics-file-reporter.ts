@@ -18,6 +18,25 @@ export async function renderRunMetrics(summary: RunSummary): Promise<string> {
   for (const verdict of VERDICTS) exchanges.set({ session, verdict }, summary.counts[verdict]);
   gauge('replayguard_replay_duration_seconds', 'Wall-clock duration of the last replay run').set({ session }, summary.durationMs / 1000);
   gauge('replayguard_replay_latency_flagged_routes', 'Routes whose latency the last run flagged as a regression').set({ session }, summary.latency.filter((l) => l.flagged).length);
+  if (summary.metrics?.length) {
+    // One series per judged metric, labelled by its name: an alert can fire on `…_metric_worse == 1`.
+    const worse = gauge('replayguard_replay_metric_worse', 'Candidate metric judged worse than the baseline\'s (1) or not (0), by metric', ['metric']);
+    const change = gauge('replayguard_replay_metric_change_ratio', 'Relative change of the candidate median against the baseline median, positive when worse', ['metric']);
+    const p = gauge('replayguard_replay_metric_p_value', 'One-sided Mann-Whitney U p-value for the candidate being worse', ['metric']);
+    const medians = gauge('replayguard_replay_metric_median', 'Median of the scraped samples (counters as growth per request), by side', ['metric', 'side']);
+    const samples = gauge('replayguard_replay_metric_samples', 'Samples scraped, by side', ['metric', 'side']);
+    for (const v of summary.metrics) {
+      const metric = v.name;
+      worse.set({ session, metric }, v.flagged ? 1 : 0);
+      // A baseline median of 0 gives an infinite change; summary.json stores it as null.
+      change.set({ session, metric }, typeof v.effect === 'number' ? v.effect : v.flagged ? Infinity : NaN);
+      p.set({ session, metric }, v.p);
+      medians.set({ session, metric, side: 'candidate' }, v.candidateMedian ?? NaN);
+      medians.set({ session, metric, side: 'baseline' }, v.baselineMedian ?? NaN);
+      samples.set({ session, metric, side: 'candidate' }, v.samples.candidate);
+      samples.set({ session, metric, side: 'baseline' }, v.samples.baseline);
+    }
+  }
   gauge('replayguard_replay_exit_code', 'Exit code of the last run: 0 passed, 1 a failOn policy tripped, 2 stopped by an infrastructure error').set({ session }, summary.exitCode);
   gauge('replayguard_replay_last_run_timestamp_seconds', 'When the last run ended (Unix time)').set({ session }, (summary.run.endedAt ?? Date.now()) / 1000);
   return registry.metrics();

@@ -35,10 +35,10 @@ export async function regenerateReport(options: RegenerateOptions): Promise<{ su
     });
     // The same hooks a live replay drives; the stored summary supplies what only the live run knew
     // (learned noise, latency, the exit code).
-    const { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, approvals, oracle, stubs } = summary;
+    const { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, approvals, oracle, stubs, metrics } = summary;
     await driveReporters(reporters, summary.run, store.results(run.id), {
       total: await store.countResults(run.id),
-      extras: { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, oracle, stubs, ...(approvals ? { approvals } : {}) },
+      extras: { learnedNoise, unreproduced, noiseTests, latency, exitCode, exitReason, durationMs, oracle, stubs, ...(approvals ? { approvals } : {}), ...(metrics ? { metrics } : {}) },
     });
     return { summary, reportPath: path.join(outDir, REPORT_FILES.html) };
   } finally {

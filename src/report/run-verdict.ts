@@ -13,6 +13,8 @@ export function verdictLine(summary: RunSummary): { ok: boolean; text: string } 
   if (c.error) bad.push(plural(c.error, 'error'));
   const flagged = summary.latency.filter((l) => l.flagged).length;
   if (flagged) bad.push(`${flagged} slower ${flagged === 1 ? 'route' : 'routes'}`);
+  const worse = summary.metrics?.filter((m) => m.flagged).length ?? 0;
+  if (worse) bad.push(`${worse} worse ${worse === 1 ? 'metric' : 'metrics'}`);
   const ok = summary.exitCode === 0;
   const what = bad.length ? bad.join(', ') : 'no regressions';
   return { ok, text: `${ok ? 'PASS' : 'FAIL'}: ${what} in ${plural(c.total, 'exchange')} (exit ${formatCount(summary.exitCode)})` };

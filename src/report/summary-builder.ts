@@ -1,3 +1,4 @@
+import type { MetricVerdict } from '../metrics/metric-judge.js';
 import type { Approval } from '../types/exchange.js';
 import type { StubRunStats, LearnedNoise, NoiseTests, ReplayResult, RouteCounts, RouteLatency, RunInfo, RunSummary, SignatureCount, UnreproducedGroup, VerdictCounts } from '../types/run.js';
 import { routeKey } from './format.js';
@@ -20,6 +21,8 @@ export interface SummaryExtras {
   oracle?: 'recording' | 'baseline';
   /** @default [] (absent from the summary) */
   stubs?: StubRunStats[];
+  /** The candidate's metrics judged against the baseline's; absent when not asked. */
+  metrics?: MetricVerdict[];
 }
 
 export interface SummaryBuilder {
@@ -113,6 +116,7 @@ export function createSummaryBuilder(): SummaryBuilder {
         durationMs: extras.durationMs,
         ...(extras.oracle && extras.oracle !== 'recording' ? { oracle: extras.oracle } : {}),
         ...(extras.stubs?.length ? { stubs: extras.stubs } : {}),
+        ...(extras.metrics ? { metrics: extras.metrics } : {}),
       };
     },
   };

@@ -5,6 +5,7 @@ import { NoiseLearner, type LearnedModel } from '../noise/noise-learner.js';
 import { createReporterDriver } from '../report/drive-reporters.js';
 import { createReporters, REPORT_FILES, type Reporter } from '../report/reporter.js';
 import { LatencyTracker } from '../replay/latency.js';
+import { judgeShardMetrics, withMetricVerdicts } from '../metrics/metric-gate.js';
 import { findFinishedRun } from '../store/find-run.js';
 import { openResultsStore, resultsLocation } from '../store/open-store.js';
 import type { ResultsStore, StoredRun } from '../store/store.js';
@@ -83,7 +84,7 @@ async function openShard(dir: string): Promise<Shard> {
  * have judged it. Noise is learned again over the union of every shard's raw evidence (the learner's
  * per-key counts summed before the thresholds and the significance test, never per-shard verdicts
  * combined), and every result is re-judged with that model from its comparison before learning.
- * Latency percentiles come from the union of the samples. Then every reporter runs as after a replay,
+ * Latency percentiles come from the union of the samples, and so do the candidate's metric verdicts. Then every reporter runs as after a replay,
  * and the exit code is the merged run's.
  */
 export async function mergeShards(options: MergeOptions): Promise<ReplayOutcome> {
@@ -165,9 +166,13 @@ export async function mergeShards(options: MergeOptions): Promise<ReplayOutcome>
     for await (const result of merged.results(run.id)) await driver.result(result);
     const routeLatency = latency.summarize();
     const slow = routeLatency.filter((l) => l.flagged).length;
-    const verdict = stoppedEarly
-      ? { exitCode: 2, reason: `shard ${stoppedEarly.manifest.shard.index}/${stoppedEarly.manifest.shard.count} stopped early: ${stoppedEarly.stored.summary.exitReason}` }
-      : evaluateFailOn(config.replay.failOn, driver.counts(), slow);
+    const metricVerdicts = judgeShardMetrics(config.replay.metrics, shards.map((s) => s.stored.summary.metrics));
+    const verdict = withMetricVerdicts(
+      stoppedEarly
+        ? { exitCode: 2, reason: `shard ${stoppedEarly.manifest.shard.index}/${stoppedEarly.manifest.shard.count} stopped early: ${stoppedEarly.stored.summary.exitReason}` }
+        : evaluateFailOn(config.replay.failOn, driver.counts(), slow),
+      metricVerdicts ?? [],
+    );
     const endedAt = Math.max(...shards.map((s) => s.stored.run.endedAt ?? s.stored.run.startedAt));
     const summary = driver.summarize(
       { ...run, endedAt },
@@ -179,6 +184,7 @@ export async function mergeShards(options: MergeOptions): Promise<ReplayOutcome>
         exitCode: verdict.exitCode,
         exitReason: verdict.reason,
         durationMs: endedAt - startedAt,
+        ...(metricVerdicts ? { metrics: metricVerdicts } : {}),
       },
     );
     await merged.finishRun(summary);

@@ -157,8 +157,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
       damaged ? { exitCode: damaged.exitCode, reason: `stopped after ${counts.total} exchanges: ${damaged.message}` } : withStubMisses(evaluateFailOn(config.replay.failOn, counts, slow), stubRuns),
       metricVerdicts ?? [],
     );
-    const built = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns });
-    const summary = metricVerdicts ? { ...built, metrics: metricVerdicts } : built;
+    const summary = driver.summarize({ ...run, endedAt }, { learnedNoise, unreproduced, noiseTests, latency, approvals, exitCode, exitReason: reason, durationMs: endedAt - startedAt, oracle: config.replay.oracle, stubs: stubRuns, ...(metricVerdicts ? { metrics: metricVerdicts } : {}) });
     await results.finishRun(summary);
     await driver.end(summary);
     if (damaged) throw damaged;

@@ -50,7 +50,9 @@ export function learningSource(config: Readonly<Config>): ShardManifest['learnin
 export function comparableFingerprint(config: Readonly<Config>): string {
   const { target: _t, baseline, out: _o, shard: _s, concurrency: _c, rate: _r, timeout: _to, headers: _h, secrets: _se, tls: _tls, ...replay } = config.replay;
   const { db: _db, ...rest } = config;
-  const comparable = { ...rest, replay: { ...replay, baseline: baseline !== undefined } };
+  // Where the metrics are scraped is where each shard job runs, like the target; what is judged is not.
+  const { target: _mt, baseline: metricsBaseline, ...metrics } = replay.metrics;
+  const comparable = { ...rest, replay: { ...replay, baseline: baseline !== undefined, metrics: { ...metrics, scraped: metricsBaseline !== undefined } } };
   return createHash('sha256').update(JSON.stringify(comparable)).digest('hex').slice(0, 12);
 }
 

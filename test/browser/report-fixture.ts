@@ -108,7 +108,7 @@ export function fixtureResults(): ReplayResult[] {
   return out;
 }
 
-export async function writeReport(results: Iterable<ReplayResult>, names = ['html'], more: Partial<Pick<RunSummary, 'unreproduced'>> = {}): Promise<{ dir: string; summary: RunSummary }> {
+export async function writeReport(results: Iterable<ReplayResult>, names = ['html'], more: Partial<Pick<RunSummary, 'unreproduced' | 'metrics'>> = {}): Promise<{ dir: string; summary: RunSummary }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rg-report-'));
   const reporters = createReporters(names, { outDir: dir, config: defaultConfig(), stdout: process.stdout, isTTY: false, githubStepSummary: null });
   const summary = await driveReporters(reporters, makeRunInfo({ baseline: 'http://baseline:3001', session: `night ${XSS_IMG}` }), results, {

@@ -91,6 +91,26 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     await page.close();
   });
 
+  it('shows the candidate metrics judged against the baseline, worse first, with their figures, hostile strings inert', async () => {
+    const metrics = [
+      { name: 'process_resident_memory_bytes', worse: 'increase' as const, candidateMedian: 5.2e7, baselineMedian: 5.1e7, effect: 0.0196, p: 0.21, samples: { candidate: 9, baseline: 9 }, flagged: false, note: `not significant ${XSS_IMG}` },
+      { name: `cpu${XSS_SCRIPT}`, worse: 'increase' as const, candidateMedian: 0.002, baselineMedian: 0.001, effect: 1, p: 0.0002, samples: { candidate: 9, baseline: 8 }, flagged: true, note: '' },
+    ];
+    const { dir } = await writeReport([makeResult({ exchangeId: 1, url: '/items/1', route: '/items/:id', verdict: 'pass', comparison: makeComparison() })], ['html'], { metrics });
+    const { page, errors, dialogs } = await open('', `file://${path.join(dir, 'report.html')}`);
+    const rows = page.locator('#metrics tbody tr');
+    expect(await rows.count()).toBe(2);
+    await expect(rows.first().getAttribute('data-flagged')).resolves.toBe('true');
+    const cells = await rows.first().locator('td').allTextContents();
+    expect(cells).toEqual([`cpu${XSS_SCRIPT}`, '0.002', '0.001', '+100.0%', '0.0002', '9/8', '\u25b2 worse: significant and past the minimum effect']);
+    await expect(rows.nth(1).locator('td').last().textContent()).resolves.toBe(`not significant ${XSS_IMG}`);
+    await expect(page.locator('#verdict').textContent()).resolves.toContain('1 worse metric');
+    expect(await pwned(page)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('drills down from a group to an exchange with the difference marked in place', async () => {
     const { page } = await open();
     const email = group(page, 'GET /users/:id', '/email removed');

@@ -81,7 +81,7 @@ export interface ReplayRun {
 export async function replayRecorded(
   dbFile: string,
   target: string,
-  options: { overrides?: ConfigOverrides; env?: Record<string, string | undefined>; githubStepSummary?: string | null; outDir?: string } = {},
+  options: { overrides?: ConfigOverrides; env?: Record<string, string | undefined>; githubStepSummary?: string | null; outDir?: string; reporters?: string[] } = {},
 ): Promise<ReplayRun> {
   const outDir = options.outDir ?? path.join(tempDir('rg-out-'), 'out');
   const o = options.overrides ?? {};
@@ -96,6 +96,7 @@ export async function replayRecorded(
     isTTY: false,
     githubStepSummary: options.githubStepSummary ?? null,
     warn: (m) => warnings.push(m),
+    ...(options.reporters ? { reporters: options.reporters } : {}),
   });
   return { outcome, results: await readResults(outcome.resultsDb), outDir: outcome.outDir, dbFile, warnings, stdout: stdout.text() };
 }

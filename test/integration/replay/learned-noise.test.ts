@@ -168,7 +168,7 @@ describe('noise learned from a baseline, with no configuration (issue 6)', { tim
     expect(failing.map((c) => c.classname).filter((c) => c !== 'latency').sort()).toEqual(PLANTED_ROUTES.flatMap((r) => IDS.map(() => r)).sort());
     const latencyCases = failing.filter((c) => c.classname === 'latency');
     expect(latencyCases.map((c) => c.name)).toEqual([`latency ${SLOWED}`]);
-    expect(latencyCases[0]!.message).toMatch(/p95/);
+    expect(latencyCases[0]!.message).toMatch(/^(median|p95) [\d.]+ ms vs baseline [\d.]+ ms .*p = [\d.]+\): slower than ×1\.5 and \+1000 ms$/);
 
     const learned = score(run, PLANTED_ROUTES, SLOWED);
     console.log(`[issue 6] with learning (baseline, no config): ${JSON.stringify(learned)}`);

@@ -87,7 +87,10 @@ describe('resilience judged by comparison (--oracle baseline, stubs with one fau
     const slow = outcome.summary.latency.filter((l) => l.flagged).map(key);
     const failing = failingRoutes(outcome.summary);
     expect([...new Set([...slow, ...failing])]).toEqual([QUOTE]);
-    expect(slow).toEqual([QUOTE]);
+    // A quarter of the quotes wait 2.5 s instead of the baseline's 1 s timeout: the median does not move,
+    // and the latency judge (Mann–Whitney U plus effect size) flags shifts, not a tail of 4 in 16; the
+    // route fails on its exchanges. What must hold is that no other route is called slower.
+    expect(slow.filter((k) => k !== QUOTE)).toEqual([]);
   }, 120_000);
 
   it('plain replays: stubs without faults remove the dependency noise at the source (pass), where the live dependency needs learning (noise)', async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { judgeMetric } from '../../../src/metrics/metric-judge.js';
 import { mannWhitneyGreater, median } from '../../../src/metrics/mann-whitney.js';
 import { readExposition } from '../../../src/metrics/exposition.js';
+import { judgeMetrics, judgeShardMetrics } from '../../../src/metrics/metric-gate.js';
 import { seededRandom } from '../../helpers/random.js';
+import { startServer } from '../../helpers/servers.js';
+import { startMetricSampler } from '../../../src/metrics/metric-sampler.js';
 
 const opts = { significance: 0.05, minEffect: 0.1, minSamples: 5, worse: 'increase' as const };
 
@@ -52,5 +55,65 @@ describe('readExposition', () => {
     expect(m.get('http_errors_total')).toEqual({ type: 'counter', value: 5 });
     expect(m.get('process_resident_memory_bytes')).toEqual({ type: 'gauge', value: 1.5e7 });
     expect(m.get('untyped_total')?.type).toBe('counter');
+  });
+});
+
+describe('judgeShardMetrics (replayguard merge)', () => {
+  const settings = { names: ['alloc'], perMetric: {}, significance: 0.05, minEffect: 0.1, minSamples: 5 };
+  const noisy = (rand: ReturnType<typeof seededRandom>, n: number, level: number) => Array.from({ length: n }, () => level * (1 + (rand.next() - 0.5) * 0.2));
+  const shard = (candidate: number[], baseline: number[]) => judgeMetrics(settings, new Map([['alloc', candidate]]), new Map([['alloc', baseline]]));
+
+  it('judges the union of the shards\' samples: shards too short to judge alone add up', () => {
+    const rand = seededRandom(7);
+    const shards = [1, 2, 3].map(() => shard(noisy(rand, 3, 1400), noisy(rand, 3, 1000)));
+    expect(shards.map((s) => s[0]!.flagged)).toEqual([false, false, false]);
+    expect(shards[0]![0]!.note).toMatch(/too few samples/);
+    const merged = judgeShardMetrics(settings, shards)!;
+    expect(merged[0]).toMatchObject({ name: 'alloc', flagged: true, samples: { candidate: 9, baseline: 9 } });
+  });
+
+  it('never ORs the shards\' verdicts: one shard flagged by chance is outvoted by the rest', () => {
+    const rand = seededRandom(11);
+    const odd = shard(noisy(rand, 6, 1250), noisy(rand, 6, 1000));
+    expect(odd[0]!.flagged).toBe(true);
+    const same = [1, 2, 3].map(() => shard(noisy(rand, 12, 1000), noisy(rand, 12, 1000)));
+    const merged = judgeShardMetrics(settings, [odd, ...same])!;
+    expect(merged[0]).toMatchObject({ flagged: false, samples: { candidate: 42, baseline: 42 } });
+    expect(judgeShardMetrics(settings, [undefined, undefined])).toBeNull();
+  });
+});
+
+describe('startMetricSampler', () => {
+  it('measures a growth per request over at least minRequests requests, gauges as values or, when asked, per request', async () => {
+    let cpu = 0;
+    let heap = 1000;
+    let scraped: () => void = () => {};
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`# TYPE cpu_total counter\ncpu_total ${cpu}\n# TYPE heap gauge\nheap ${heap}\n# TYPE rss gauge\nrss 7\n`, () => scraped());
+    });
+    try {
+      const run = async (minRequests: number) => {
+        let sent = 0;
+        cpu = 0;
+        heap = 1000;
+        const first = new Promise<void>((r) => (scraped = r));
+        // An interval of an hour: only the first scrape (at start) and the last (at stop) happen.
+        const sampler = startMetricSampler({ url: server.url, names: ['cpu_total', 'heap', 'rss'], perRequest: new Set(['heap']), intervalMs: 3_600_000, minRequests, sent: () => sent });
+        await first;
+        sent = 5;
+        cpu = 0.5;
+        heap = 6000;
+        return (await sampler.stop()).samples;
+      };
+      const five = await run(5);
+      expect(five.get('cpu_total')).toEqual([0.1]);
+      expect(five.get('heap')).toEqual([1000]);
+      expect(five.get('rss')).toEqual([7, 7]);
+      const ten = await run(10);
+      expect(ten.get('cpu_total')).toEqual([]);
+      expect(ten.get('heap')).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

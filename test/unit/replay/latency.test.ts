@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyTracker, percentile } from '../../../src/replay/latency.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { percentile } from '../../../src/metrics/mann-whitney.js';
+import { LatencyTracker } from '../../../src/replay/latency.js';
+import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 
-const config = { ratio: 1.5, floorMs: 50, minSamples: 5 };
+type LatencyConfig = ConstructorParameters<typeof LatencyTracker>[0];
+const config: LatencyConfig = configSchema.parse({}).latency;
 
-function judge(baseline: number[], candidate: number[], over: Partial<typeof config> = {}) {
+function judge(baseline: number[], candidate: number[], over: Partial<LatencyConfig> = {}) {
   const t = new LatencyTracker({ ...config, ...over });
   const n = Math.max(baseline.length, candidate.length);
   for (let i = 0; i < n; i++) t.add('GET', '/r', { recorded: 1, baseline: baseline[i] ?? null, candidate: candidate[i] ?? null });
@@ -32,9 +36,16 @@ describe('LatencyTracker', () => {
     expect(judge(times(6, base), times(6, cand)).flagged).toBe(flagged);
   });
 
-  it('judges p95, not the mean: one slow sample among 20 is not a slower route, four are', () => {
+  it('says why, with the figures: medians, ratio, ms and p', () => {
+    expect(judge(times(6, 100), times(6, 160)).reason).toMatch(/^median 160 ms vs baseline 100 ms \(×1\.60, \+60\.0 ms, p = 0\.00\d\d\): slower than ×1\.5 and \+50 ms$/);
+    expect(judge(times(6, 20), times(6, 60)).reason).toMatch(/change below the floor/);
+  });
+
+  it('from 20 samples judges the tail too: one slow sample among 20 is not a slower route, four are', () => {
     expect(judge(times(20, 10), [...times(19, 10), 400]).flagged).toBe(false);
-    expect(judge(times(20, 10), [...times(16, 10), 400, 400, 400, 400]).flagged).toBe(true);
+    const four = judge(times(20, 10), [...times(16, 10), 400, 400, 400, 400]);
+    expect(four.flagged).toBe(true);
+    expect(four.reason).toMatch(/^p95 400 ms vs baseline 10 ms/);
   });
 
   it('needs minSamples on both sides', () => {
@@ -44,9 +55,21 @@ describe('LatencyTracker', () => {
     expect(judge(times(5, 10), times(5, 500), { minSamples: 6 }).flagged).toBe(false);
   });
 
-  it('ratio and floor are configurable', () => {
+  it('ratio, floor and significance are configurable, globally and per route ("* /route", then "METHOD /route")', () => {
     expect(judge(times(6, 100), times(6, 160), { ratio: 2 }).flagged).toBe(false);
     expect(judge(times(6, 100), times(6, 160), { floorMs: 100 }).flagged).toBe(false);
+    expect(judge(times(6, 100), times(6, 160), { significance: 0.0001 }).reason).toMatch(/not significant/);
+    expect(judge(times(6, 100), times(6, 160), { routes: { '* /r': { ratio: 2 } } }).flagged).toBe(false);
+    expect(judge(times(6, 100), times(6, 160), { routes: { '* /r': { ratio: 2 }, 'GET /r': { ratio: 1.2 } } }).flagged).toBe(true);
+    expect(judge(times(6, 100), times(6, 160), { routes: { 'POST /r': { floorMs: 100 } } }).flagged).toBe(true);
+    expect(judge(times(6, 100), times(6, 160), { routes: { 'GET /r': { floorMs: 100 } } }).flagged).toBe(false);
+  });
+
+  it('accepts the configuration of before (ratio, floorMs, minSamples) unchanged', () => {
+    const old = configSchema.parse({ latency: { ratio: 2, floorMs: 20, minSamples: 8 } }).latency;
+    expect(old).toEqual({ ratio: 2, floorMs: 20, minSamples: 8, significance: 0.05, routes: {} });
+    expect(() => configSchema.parse({ latency: { routes: { 'GET /a': { ratio: 0.5 } } } })).toThrow();
+    expect(() => configSchema.parse({ latency: { routes: { '/a': { ratio: 2 } } } })).toThrow(/route keys look like/);
   });
 
   it('recorded latencies are shown, never judged: no baseline, no flag', () => {
@@ -68,19 +91,59 @@ describe('LatencyTracker', () => {
   });
 });
 
-describe('LatencyTracker and outliers', () => {
-  it('does not flag a route for one slow sample, but does for two', async () => {
-    const { LatencyTracker } = await import('../../../src/replay/latency.js');
-    const config = { ratio: 1.5, floorMs: 50, minSamples: 5 };
-    const one = new LatencyTracker(config);
-    const two = new LatencyTracker(config);
-    for (let i = 0; i < 8; i++) {
-      one.add('GET', '/a', { baseline: 5, candidate: i === 3 ? 200 : 5 });
-      two.add('GET', '/a', { baseline: 5, candidate: i === 3 || i === 6 ? 200 : 5 });
+/**
+ * The rule of before, kept here only to measure the new one against it: candidate p95 over the
+ * baseline p95 past the ratio and the floor, with at least two candidate samples past that line.
+ */
+function p95Rule(baseline: readonly number[], candidate: readonly number[], { ratio, floorMs, minSamples } = config): boolean {
+  if (Math.min(baseline.length, candidate.length) < minSamples) return false;
+  const b95 = percentile([...baseline].sort((a, b) => a - b), 95);
+  const c95 = percentile([...candidate].sort((a, b) => a - b), 95);
+  const past = candidate.filter((v) => v > b95 * ratio && v - b95 >= floorMs).length;
+  return c95 / Math.max(b95, 0.001) > ratio && c95 - b95 >= floorMs && past >= 2;
+}
+
+/** A service's timing: 100–120 ms, and a 3% chance of a +300 ms pause (GC, a busy neighbour). */
+const timing = (rand: SeededRandom, shift = 0): number => 100 + rand.next() * 20 + (rand.next() < 0.03 ? 300 : 0) + shift;
+const sample = (rand: SeededRandom, n: number, shift = 0): number[] => Array.from({ length: n }, () => timing(rand, shift));
+const SEEDS = Array.from({ length: 10 }, (_, i) => i + 1);
+const SIZES = [5, 10, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960];
+
+/** The smallest sample size (a side) at which `rule` flags the shifted candidate in every seeded run. */
+function samplesNeeded(rule: (baseline: number[], candidate: number[]) => boolean, shift: number): number {
+  return SIZES.find((n) => SEEDS.every((seed) => {
+    const rand = seededRandom(seed * 1000 + n);
+    return rule(sample(rand, n), sample(rand, n, shift));
+  })) ?? Infinity;
+}
+
+const newRule = (baseline: number[], candidate: number[]): boolean => judge(baseline, candidate).flagged;
+
+describe('latency judged by Mann–Whitney U plus effect size (seeded)', () => {
+  it('never flags a single slow sample, at any sample size', () => {
+    for (const n of SIZES) {
+      for (const seed of SEEDS) {
+        const rand = seededRandom(seed * 7919 + n);
+        const body = () => Array.from({ length: n }, () => 100 + rand.next() * 20);
+        const candidate = body();
+        candidate[rand.int(n)] = 10_000; // one 10-second pause
+        expect(newRule(body(), candidate), `n = ${n}, seed ${seed}`).toBe(false);
+      }
     }
-    const [a] = one.summarize();
-    expect(a).toMatchObject({ flagged: false });
-    expect(a!.reason).toContain('a single slow sample');
-    expect(two.summarize()[0]).toMatchObject({ flagged: true });
+  });
+
+  it('finds a real +70 ms shift with fewer samples than the p95 rule needed, and never flags an identical candidate', () => {
+    const mannWhitney = samplesNeeded(newRule, 70);
+    const p95 = samplesNeeded((b, c) => p95Rule(b, c), 70);
+    // Printed so a change of either rule shows in the log with its figures.
+    console.log(`+70 ms on 100–120 ms with 3% pauses of 300 ms, flagged in all of ${SEEDS.length} seeded runs from: Mann–Whitney ${mannWhitney} samples a side, p95 rule ${p95}`);
+    expect(mannWhitney).toBeLessThanOrEqual(10);
+    expect(p95).toBeGreaterThan(mannWhitney);
+    for (const n of SIZES) {
+      for (const seed of SEEDS) {
+        const rand = seededRandom(seed * 31 + n);
+        expect(newRule(sample(rand, n), sample(rand, n)), `identical, n = ${n}, seed ${seed}`).toBe(false);
+      }
+    }
   });
 });

@@ -131,3 +131,26 @@ describe('junit reporter', () => {
     expect((await run(1)).xml).toBe((await run()).xml);
   });
 });
+
+describe('junit reporter: metric verdicts', () => {
+  it('writes a metrics suite with a testcase per judged metric, failing exactly the worse ones, figures in each', async () => {
+    const ctx = await testContext();
+    const metrics = [
+      { name: 'process_resident_memory_bytes', worse: 'increase' as const, candidateMedian: 5.2e7, baselineMedian: 5.1e7, effect: 0.0196, p: 0.21, samples: { candidate: 9, baseline: 9 }, flagged: false, note: 'not significant (p = 0.210)' },
+      { name: 'process_cpu_seconds_total', worse: 'increase' as const, candidateMedian: 0.002, baselineMedian: 0.001, effect: 1, p: 0.0002, samples: { candidate: 9, baseline: 8 }, flagged: true, note: '' },
+    ];
+    await driveReporters([createJunitReporter(ctx)], makeRunInfo(), [makeResult({ verdict: 'pass', url: '/users/1' })], {
+      extras: { learnedNoise: [], latency: [], metrics, exitCode: 1, exitReason: 'candidate metrics worse', durationMs: 10 },
+    });
+    const root = parseXml(await readFile(path.join(ctx.outDir, 'junit.xml'), 'utf8'));
+    expect(root.attrs).toMatchObject({ tests: '3', failures: '1' });
+    const suite = root.children.find((s) => s.attrs.name === 'metrics')!;
+    expect(suite.attrs).toMatchObject({ tests: '2', failures: '1' });
+    expect(suite.children.map((c) => c.attrs.name)).toEqual(['metric process_cpu_seconds_total', 'metric process_resident_memory_bytes']);
+    const [cpu, rss] = suite.children;
+    expect(cpu!.children[0]).toMatchObject({ name: 'failure', attrs: { type: 'metric' } });
+    expect(cpu!.children[0]!.attrs.message).toBe('process_cpu_seconds_total: candidate median 0.002 vs baseline 0.001 (+100.0%, one-sided Mann–Whitney p = 0.0002, 9/8 samples): WORSE, significant and past the minimum effect');
+    expect(rss!.children.map((c) => c.name)).toEqual(['system-out']);
+    expect(rss!.children[0]!.text).toContain('candidate median 52000000 vs baseline 51000000 (+2.0%');
+  });
+});

@@ -7,6 +7,7 @@ import { createGroupViews } from './group-view.js';
 import { groupsView } from './groups-view.js';
 import { headerView } from './header-view.js';
 import { latencyView } from './latency-view.js';
+import { metricsView } from './metrics-view.js';
 import { stubsView } from './stubs-view.js';
 import { learnedView } from './learned-view.js';
 import { unreproducedView } from './unreproduced-view.js';
@@ -83,7 +84,7 @@ function boot(): void {
   append(app, [
     headerView(ctx),
     controls.el,
-    h('main', null, unreproducedView(ctx), changesView(ctx, false), groups.el, changesView(ctx, true), approvalsView(ctx), stubsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
+    h('main', null, unreproducedView(ctx), changesView(ctx, false), groups.el, changesView(ctx, true), approvalsView(ctx), stubsView(ctx), metricsView(ctx), latencyView(ctx), learnedView(ctx), routesView(ctx, (key) => groups.routesWithGroups.has(key), showRoute)),
     footerView(ctx),
   ]);
   hash.applying(applyState);
