@@ -126,6 +126,11 @@ export const catalogue = {
     hint: 'check that --db names a writable file on a local disk; the cause above says what the thread met',
     exit: 2,
   },
+  RG_ERR_SHADOW_START: {
+    message: 'the live shadow for {dir} failed before it was ready: {reason}',
+    hint: 'check that --shadow-out (record.shadow.out) names a writable folder on a local disk; the cause above says what the thread met',
+    exit: 2,
+  },
   RG_ERR_REPORT_CLIENT_MISSING: {
     message: 'the HTML report script is missing ({file}: {reason})',
     hint: 'run `npm run build` (it bundles src/report/html/client), or reinstall replayguard',

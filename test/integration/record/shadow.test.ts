@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('live shadow', () => {
     // first mirrored request stays in flight, one waits in the queue, and the rest are dropped.
     const rec = await startTestRecorder(live.url, { record: { shadow: { target: hanging.url, sample: 1, concurrency: 1, maxQueue: 2, timeout: 120_000, out: path.join(tempDir(), 'so') } } });
     for (let i = 0; i < 20; i++) expect(await get(`${rec.url}/x/${i}`)).toEqual({ status: 200, body: `live /x/${i}` });
-    expect(rec.shadow!.stats()).toMatchObject({ mirrored: 2, dropped: 18, queued: 1, inFlight: 1 });
+    expect(rec.shadow!.stats()).toMatchObject({ mirrored: 2, dropped: 18, pending: 2 });
     const m = await scrape(`${rec.url}/__replayguard/metrics`);
     expect(valueOf(m, 'replayguard_shadow_dropped_total')).toBe(18);
     expect(valueOf(m, 'replayguard_shadow_queue_length')).toBe(2);
@@ -86,6 +86,17 @@ describe('live shadow', () => {
     await expect.poll(() => dead.shadow!.stats().compared, { timeout: 60_000, interval: 50 }).toBe(20);
     const summary = await dead.shadow!.summarize();
     expect(summary.counts).toMatchObject({ total: 20, error: 20 });
+  }, LOADED_MACHINE_MS);
+
+  it('a results folder the shadow thread cannot use stops the recorder at startup with the catalogue error', async () => {
+    const live = await startServer((_req, res) => {
+      res.end('ok');
+    });
+    const dir = tempDir();
+    // A file where the folder should be: the thread's check fails, and its error crosses back typed.
+    const notADir = path.join(dir, 'taken');
+    writeFileSync(notADir, 'x');
+    await expect(startTestRecorder(live.url, { record: { shadow: { target: live.url, sample: 1, out: notADir } } })).rejects.toMatchObject({ code: 'RG_ERR_OUT_DIR', message: expect.stringContaining(notADir) });
   }, LOADED_MACHINE_MS);
 
   it('mutating methods are mirrored only when listed, with a warning', async () => {
