@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { reasonOf } from '../errors.js';
-import { serializeError } from '../worker-thread.js';
+import { lowerThreadPriority, serializeError } from '../worker-thread.js';
 import { unpackBatch } from '../record/capture-batch.js';
 import { startShadowEngine, type ShadowEngine } from './shadow-engine.js';
 import type { FromShadow, ShadowInit, ToShadow } from './shadow-protocol.js';
@@ -17,6 +17,10 @@ const init = workerData as ShadowInit;
 const send = (m: FromShadow): void => port.postMessage(m);
 /** Progress is reported at most this often (and at once when the thread goes idle). */
 const PROGRESS_MS = 25;
+
+// The shadow yields the CPU to the proxy (record.shadow.nice): on a busy machine it falls behind
+// (and drops, counted) rather than slowing clients down.
+if (init.config.record.shadow.nice > 0) lowerThreadPriority(init.config.record.shadow.nice);
 
 let engine: ShadowEngine;
 const done = { compared: 0, finished: 0, dropped: 0, outstanding: 0 };
