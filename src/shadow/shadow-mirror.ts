@@ -172,7 +172,7 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
     drop(pending);
     pending = 0;
     batch = [];
-    for (const { reject } of asked.values()) reject(new Error(`the live shadow thread stopped (${why})`));
+    for (const { reject } of asked.values()) reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `its thread stopped (${why})` }));
     asked.clear();
     onClosed?.();
   }
@@ -190,7 +190,7 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
       asked.delete(m.id);
       if (ask) {
         if (m.summary) ask.resolve(m.summary);
-        else ask.reject(new Error(`shadow summary failed: ${m.error}`));
+        else ask.reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `the summary failed (${m.error})` }));
       }
     } else if (m.type === 'warning') {
       warn(m.message);
@@ -218,7 +218,7 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
     stats: () => ({ ...counts, pending }),
     summarize() {
       flush();
-      if (dead) return Promise.reject(new Error('the live shadow thread has stopped'));
+      if (dead) return Promise.reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: 'its thread has stopped' }));
       const id = nextAsk++;
       return new Promise<RunSummary>((resolve, reject) => {
         asked.set(id, { resolve, reject });
