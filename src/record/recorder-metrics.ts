@@ -34,13 +34,29 @@ export const MAX_ROUTE_LABELS = 500;
 export const OTHER_ROUTE = '(other)';
 
 /** Upstream latency buckets, seconds: a fast API's milliseconds up to the default 30 s timeout. */
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const BATCH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** `2xx` … as constants: no string is built per request. `error`: no HTTP answer at all. */
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx', '6xx', '7xx', '8xx', '9xx'];
 export function statusClass(status: number | null): string {
   return status === null ? 'error' : (STATUS_CLASSES[Math.floor(status / 100)] ?? 'error');
+}
+
+/**
+ * A counter whose value is a running total kept elsewhere, read at scrape time, so whoever counts
+ * pays nothing per event for the metric (reset + inc keeps it monotonic: the total is).
+ */
+export function totalCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
 }
 
 export function createRecorderMetrics(options: { counts: () => CaptureCounts; routeTemplates?: readonly string[] }): RecorderMetrics {
@@ -61,18 +77,7 @@ export function createRecorderMetrics(options: { counts: () => CaptureCounts; ro
     registers: [registry],
   });
   const batches = new Histogram({ name: 'replayguard_writer_batch_duration_seconds', help: 'Time from a batch of captures sent to the writer thread to its write acknowledged', buckets: BATCH_BUCKETS, registers: [registry] });
-  // Counters fed from storage's own totals at scrape time (reset + inc keeps them monotonic: the totals are).
-  const fromStorage = (name: string, help: string, read: (c: CaptureCounts) => number): void => {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(counts()));
-      },
-    });
-  };
+  const fromStorage = (name: string, help: string, read: (c: CaptureCounts) => number): void => totalCounter(registry, name, help, () => read(counts()));
   fromStorage('replayguard_captures_total', 'Exchanges captured and handed to storage', (c) => c.captured);
   fromStorage('replayguard_captures_recorded_total', 'Captures written to the recordings database', (c) => c.written);
   fromStorage('replayguard_captures_dropped_total', 'Captures dropped (storage behind or failing); clients were served regardless', (c) => c.dropped);
