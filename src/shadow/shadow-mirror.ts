@@ -63,9 +63,9 @@ export interface ShadowMirror {
 }
 
 /** Sampled exchanges are handed to the thread at least this often… */
-const FLUSH_MS = 10;
+const FLUSH_MS = 50;
 /** …or once this many are waiting, or this many body bytes (packing copies them on the proxy's loop). */
-const BATCH_ITEMS = 64;
+const BATCH_ITEMS = 256;
 const BATCH_BYTES = 1024 * 1024;
 
 export async function startShadowMirror(options: ShadowMirrorOptions): Promise<ShadowMirror> {

@@ -16,7 +16,7 @@ const port = parentPort!;
 const init = workerData as ShadowInit;
 const send = (m: FromShadow): void => port.postMessage(m);
 /** Progress is reported at most this often (and at once when the thread goes idle). */
-const PROGRESS_MS = 25;
+const PROGRESS_MS = 100;
 
 // The shadow yields the CPU to the proxy (record.shadow.nice): on a busy machine it falls behind
 // (and drops, counted) rather than slowing clients down.
