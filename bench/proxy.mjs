@@ -10,8 +10,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
   CLI, CLK_TCK, DIST, HOST, QUICK, cpuTicks, emit, fmt, hasTool, hostBusyPct, hostCpu, hwmMb, machineLine, median, ports,
-  request, requireDist, start, stop, treePids, waitHttp, workDir, wrk, wrkScript,
+  request, requireDist, start, stop, target, treePids, waitHttp, workDir, wrk, wrkScript,
 } from './lib.mjs';
+import os from 'node:os';
 
 requireDist();
 const require = createRequire(import.meta.url);
@@ -194,7 +195,11 @@ function spawnPy(file) {
   }
 }
 
+/** 1-minute load averages seen at each instance's start: the target notes say how busy the box was. */
+const loads = [];
+
 async function runInstance(config, rep) {
+  loads.push(os.loadavg()[0]);
   const dir = path.join(WORK, `${config}-${rep}`);
   fs.mkdirSync(dir, { recursive: true });
   // A fresh upstream per instance, so no config inherits another's warmed (or drifted) upstream.
@@ -322,6 +327,41 @@ if (configs.includes('replayguard') && configs.includes('fastify-bare')) {
   }
   const peak = Math.max(...all.filter((r) => r.config === 'replayguard').map((r) => r.rss));
   targets.push(['record peak RSS < 250 MB', `${fmt(peak)} MB`, t(peak < 250)]);
+}
+
+issue16Targets();
+
+/** Issue 16's record rows, each a ratio to the bare proxy measured in this run. */
+function issue16Targets() {
+  if (!configs.includes('replayguard') || !configs.includes('fastify-bare')) return;
+  const note = `${REPS} rep(s) × ${DURATION} s, medians; 1-min load average ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)} during the run on ${os.cpus().length} cores`;
+  const ratio = (route) => rg(route, 'rps') / bare(route, 'rps');
+  const p99Ratio = (route) => rg(route, 'p99') / bare(route, 'p99');
+  const has = (route) => routeNames.includes(route);
+  const absent = (what, goal, route) => target(what, '-', goal, null, `route ${route} not in BENCH_ROUTES`);
+  if (has('small')) target('record 1 KB GET, × bare @fastify/http-proxy', `${fmt(ratio('small'), 2)}×, p99 ${fmt(p99Ratio('small'), 2)}×`, '≥ 1.00×, p99 ≤ 1.2×', ratio('small') >= 1 && p99Ratio('small') <= 1.2, note);
+  else absent('record 1 KB GET, × bare @fastify/http-proxy', '≥ 1.00×, p99 ≤ 1.2×', 'small');
+  if (has('post')) target('record 2 KB POST echo, × bare', `${fmt(ratio('post'), 2)}×, p99 ${fmt(p99Ratio('post'), 2)}×`, '≥ 1.00×, p99 ≤ 1.2×', ratio('post') >= 1 && p99Ratio('post') <= 1.2, note);
+  else absent('record 2 KB POST echo, × bare', '≥ 1.00×, p99 ≤ 1.2×', 'post');
+  if (has('large')) target('record 64 KB GET (same body), × bare', `${fmt(ratio('large'), 2)}×`, '≥ 1.10×', ratio('large') >= 1.1, note);
+  else absent('record 64 KB GET (same body), × bare', '≥ 1.10×', 'large');
+  if (has('c1') && configs.includes('direct')) {
+    const added = (config) => med(config, 'c1', 'p50') - med('direct', 'c1', 'p50');
+    target('record c=1 added latency (p50 over direct)', `+${fmt(added('replayguard'), 3)} ms (bare +${fmt(added('fastify-bare'), 3)} ms)`, "≤ bare's", added('replayguard') <= added('fastify-bare'), note);
+  } else target('record c=1 added latency (p50 over direct)', '-', "≤ bare's", null, 'needs the c1 route and the direct config');
+  const recRows = all.filter((r) => r.config === 'replayguard');
+  const droppedAll = instances.filter((i) => i.config === 'replayguard').reduce((a, i) => a + (i.results[0]?.dropped ?? 0), 0);
+  const short = recRows.reduce((a, r) => a + Math.max(0, r.completed - r.storedOk), 0);
+  const wrong = recRows.reduce((a, r) => a + (r.bad ?? 0), 0);
+  target(
+    'record: every completed response stored (or counted as dropped)',
+    `${fmt(recRows.reduce((a, r) => a + r.storedOk, 0))} stored of ${fmt(recRows.reduce((a, r) => a + r.completed, 0))} completed, ${fmt(short)} short, ${fmt(droppedAll)} dropped${wrong ? `, ${wrong} wrong bodies` : ''}`,
+    'short ≤ dropped, no wrong bodies',
+    short <= droppedAll && wrong === 0,
+    `routes ${routeNames.join(', ')}`,
+  );
+  const peak = Math.max(...recRows.map((r) => r.rss));
+  target('recorder peak RSS, any bench load', `${fmt(peak)} MB`, '≤ 200 MB', peak <= 200, `VmHWM of the recorder process over routes ${routeNames.join(', ')}`);
 }
 
 const elapsed = ((Date.now() - t0) / 60000).toFixed(1);

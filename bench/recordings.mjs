@@ -13,10 +13,11 @@ export async function openStore(file) {
 }
 
 /**
- * Append `n` GET exchanges to a session: `/items/<i>?page=<i%7>` with browser-like request headers
- * and a JSON response of `body` (default the upstream's ~1 KB body). Batches of `batch` per transaction.
+ * Append `n` GET exchanges to a session: `/items/<i>?page=<i%7>` (or `<prefix>/<i>?page=<i%7>`) with
+ * browser-like request headers and a JSON response of `body` (default the upstream's ~1 KB body).
+ * Batches of `batch` per transaction.
  */
-export function appendExchanges(store, sessionId, { n, firstSeq = 1, upstream, body = SMALL_BODY, batch = 5000 }) {
+export function appendExchanges(store, sessionId, { n, firstSeq = 1, upstream, body = SMALL_BODY, batch = 5000, prefix = '/items' }) {
   const resHeaders = [['content-type', 'application/json'], ['content-length', String(body.length)], ['date', 'Wed, 26 Nov 2026 12:00:00 GMT']];
   for (let done = 0; done < n; ) {
     const rows = [];
@@ -25,12 +26,12 @@ export function appendExchanges(store, sessionId, { n, firstSeq = 1, upstream, b
       const i = firstSeq + done + j;
       rows.push({
         seq: i,
-        route: '/items/:id',
+        route: `${prefix}/:id`,
         startedAt: 1_790_000_000_000 + i,
         upstream,
         request: {
           method: 'GET',
-          url: `/items/${i}?page=${i % 7}`,
+          url: `${prefix}/${i}?page=${i % 7}`,
           headers: [['host', 'staging.example:8080'], ['accept', 'application/json'], ['user-agent', 'bench/1.0'], ['x-request-id', `req-${i}`]],
           body: { bytes: null, size: 0, truncated: false },
         },

@@ -4,10 +4,11 @@
 //                       that keeps identical bodies once gains nothing
 //   POST /echo       echoes the request body
 //   GET  /__count    {"byUrl":{url:n}} requests served so far (harness only, never through a proxy)
+//   GET  /noisy/…    ~1 KB JSON that differs from every other response only by noise (noisyBody)
 //   any other GET    the ~1 KB JSON body (the replay benchmark's "fast local server")
 // usage: node bench/upstream.mjs PORT
 import http from 'node:http';
-import { jsonBody } from './upstream-body.mjs';
+import { jsonBody, noisyBody } from './upstream-body.mjs';
 
 const port = Number(process.argv[2] || 18380);
 
@@ -16,6 +17,7 @@ const LARGE = jsonBody(64 * 1024);
 const byUrl = Object.create(null);
 const PAD_AT = LARGE.indexOf('"pad":"') + 7;
 let unique = 0;
+let noisy = 0;
 
 function send(res, body) {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
@@ -35,6 +37,7 @@ const server = http.createServer((req, res) => {
   }
   req.resume();
   if (p === '/large') return send(res, LARGE);
+  if (p.startsWith('/noisy/')) return send(res, noisyBody(1024, ++noisy));
   if (p === '/large-unique') {
     const b = Buffer.from(LARGE);
     b.write(String(++unique).padStart(16, '0'), PAD_AT, 'latin1');

@@ -1,5 +1,6 @@
 import type { Difference } from '../types.js';
 import { alignArrays } from './align-arrays.js';
+import { serialisedBound } from './cap-value.js';
 import { diffBinary } from './binary-diff.js';
 import { classifyBody } from './classify-body.js';
 import type { ClassifiedBody } from './classify-body.js';
@@ -8,6 +9,7 @@ import { decodeBody } from './decode-body.js';
 import type { DecodedBody } from './decode-body.js';
 import { walkJsonDiff } from './json-walk.js';
 import type { ArrayAligner } from './noise/matcher.js';
+import type { RuleScope } from './rule-scope.js';
 import { headerValue } from './header-values.js';
 import { diffText } from './text-diff.js';
 
@@ -17,6 +19,8 @@ export interface BodyComparison {
   notes: string[];
   /** `json` when differences carry JSON pointers (both bodies JSON, or JSON against an empty body). */
   kind: 'json' | 'text' | 'binary' | 'empty';
+  /** For JSON: no value taken from either document serialises to more characters than this (see serialisedBound). */
+  serialisedAtMost?: number;
 }
 
 /**
@@ -31,6 +35,8 @@ export function compareBodies(
   aligners: readonly ArrayAligner[],
   /** The structural JSON diff: the fast walk, or fast-json-patch for the reference comparer. */
   diffJson: (recorded: unknown, candidate: unknown) => Difference[] = walkJsonDiff,
+  /** The route's rule automaton, which spares the alignment a pointer per array (the reference has none). */
+  scope?: RuleScope,
 ): BodyComparison {
   // Fast path, the common case of a replay that passes: the same bytes under the same encoding are
   // the same body, whatever their kind; no decoding, parsing or diffing needed.
@@ -51,8 +57,9 @@ export function compareBodies(
   const ja = jsonOrAbsent(ca, ra);
   const jb = jsonOrAbsent(cb, rb);
   if (ja !== NOT_JSON && jb !== NOT_JSON) {
-    const aligned = alignArrays(ja, jb, aligners);
-    return { differences: [...aligned.differences, ...diffJson(ja, aligned.candidate)], notes, kind: 'json' };
+    const aligned = alignArrays(ja, jb, aligners, scope);
+    const serialisedAtMost = Math.max(serialisedBound(ca.kind === 'json' ? ca.text : ''), serialisedBound(cb.kind === 'json' ? cb.text : ''));
+    return { differences: [...aligned.differences, ...diffJson(ja, aligned.candidate)], notes, kind: 'json', serialisedAtMost };
   }
   if (ca.kind === 'binary' || cb.kind === 'binary') return { differences: diffBinary(ra, rb), notes, kind: 'binary' };
   if (ca.kind !== cb.kind && ra.length > 0 && rb.length > 0) notes.push(`recorded body is ${ca.kind}, candidate body is ${cb.kind}; compared as text`);

@@ -7,6 +7,8 @@ import { verdictOf } from './classify-verdict.js';
 import { signatureOf } from './difference.js';
 import { foldVaryingKeys } from './noise/keys-vary.js';
 import { compareBodies } from './compare-bodies.js';
+import { walkJsonDiff } from './json-walk.js';
+import type { RuleScope } from './rule-scope.js';
 import { compareHeaders } from './compare-headers.js';
 import { compareStatus } from './compare-status.js';
 import { createOriginMap, type OriginMap } from './origin-map.js';
@@ -50,7 +52,10 @@ export function createComparer(config: CompareConfig): Comparer {
   return {
     compare(recorded, candidate, ctx) {
       const rules = rulesFor(ctx);
-      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners);
+      // The walk reports the rule scope of each difference it emits; the alignment stage's few
+      // differences, which come first, have none and are matched against every rule's pattern.
+      const scopes: RuleScope[] = [];
+      const body = compareBodies(recorded, candidate, config.maxDecodedBytes, rules.aligners, (a, b) => walkJsonDiff(a, b, rules.scope, scopes), rules.scope);
       const differences: Difference[] = [];
       const filtered: Difference[] = [];
       // Environment, not behaviour: the target echoing its own address where the recording had the
@@ -61,16 +66,17 @@ export function createComparer(config: CompareConfig): Comparer {
       // signature folding, capping) each copied every difference, which on a noisy 64 KB body was
       // thousands of short-lived objects. The differences come fresh from the diff stages, so they are
       // finished in place; the result is the reference's, key order included (a property test checks).
-      const take = (d: Difference, json: boolean): void => {
+      const take = (d: Difference, json: boolean, scope?: RuleScope): void => {
         // Both sides redacted there: secrets are compared as "present", never by value.
         if (equalButForPlaceholders(d.before, d.after)) return;
         const why = origin?.explain(d) ?? null;
-        const rule = !why && json ? firstFilter(rules.matchers, d, ctx) : undefined;
+        const rule = !why && json ? firstFilter(scope, rules.matchers, d, ctx) : undefined;
         // Keys that are data fold into `*`, so a change inside them is one signature, not one per key.
         if (json && rules.varyingKeys.length) d.signature = signatureOf({ ...d, path: foldVaryingKeys(d.path, rules.varyingKeys) });
         // Last stage: rules have seen the full values; what is stored and rendered stays small.
-        if ('before' in d) d.before = capValue(d.before);
-        if ('after' in d) d.after = capValue(d.after);
+        const within = json ? body.serialisedAtMost : undefined;
+        if ('before' in d) d.before = capValue(d.before, within);
+        if ('after' in d) d.after = capValue(d.after, within);
         if (why) {
           d.filteredBy = why;
           echoed.push(d);
@@ -84,7 +90,8 @@ export function createComparer(config: CompareConfig): Comparer {
       for (const d of compareStatus(recorded.status, candidate.status)) take(d, false);
       for (const d of compareHeaders(recorded.headers, candidate.headers, rules.headers, ctx, rules.ignoredHeaders)) take(d, false);
       const json = body.kind === 'json';
-      for (const d of body.differences) take(d, json);
+      const firstScoped = body.differences.length - scopes.length;
+      body.differences.forEach((d, i) => take(d, json, i >= firstScoped ? scopes[i - firstScoped] : undefined));
       if (echoed.length) filtered.unshift(...echoed);
       return { verdict: verdictOf(differences, filtered), differences, filtered, notes: body.notes };
     },
@@ -93,9 +100,14 @@ export function createComparer(config: CompareConfig): Comparer {
 
 /**
  * The first rule that filters a JSON body difference, as `applyNoise` decides it (rules in order: the
- * ignores, then the rules, global before route).
+ * ignores, then the rules, global before route). With the difference's scope, only the rules whose
+ * pattern is known to cover it are asked, and only about its values.
  */
-function firstFilter(matchers: readonly NoiseRuleMatcher[], d: Difference, ctx: CompareContext): NoiseRuleMatcher | undefined {
+function firstFilter(scope: RuleScope | undefined, matchers: readonly NoiseRuleMatcher[], d: Difference, ctx: CompareContext): NoiseRuleMatcher | undefined {
+  if (scope) {
+    for (const m of scope.rules) if (m.judge ? m.judge(d, ctx) : m.filters(d, ctx)) return m;
+    return undefined;
+  }
   for (const m of matchers) if (m.filters(d, ctx)) return m;
   return undefined;
 }

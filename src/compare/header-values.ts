@@ -7,8 +7,12 @@ import type { HeaderPairs } from '../types/exchange.js';
  */
 export function headerValue(headers: HeaderPairs, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  const values = headers.filter(([n]) => n.toLowerCase() === wanted).map(([, v]) => v);
-  return values.length === 0 ? undefined : values.join(', ');
+  // A dozen lookups per comparison: a loop, not two arrays per lookup.
+  let value: string | undefined;
+  for (const [n, v] of headers) {
+    if (n.toLowerCase() === wanted) value = value === undefined ? v : `${value}, ${v}`;
+  }
+  return value;
 }
 
 export interface MediaType {
@@ -25,6 +29,19 @@ export interface MediaType {
  */
 export function parseMediaType(value: string | undefined): MediaType {
   if (value === undefined) return { type: '' };
+  // Every response of a replay carries one of a handful of values; each is parsed once.
+  const known = mediaTypes.get(value);
+  if (known) return { ...known };
+  const parsed = parseMediaTypeOnce(value);
+  if (mediaTypes.size >= MEDIA_TYPES_MAX) mediaTypes.clear();
+  mediaTypes.set(value, parsed);
+  return { ...parsed };
+}
+
+const MEDIA_TYPES_MAX = 256;
+const mediaTypes = new Map<string, MediaType>();
+
+function parseMediaTypeOnce(value: string): MediaType {
   const parsed = safeParse(value);
   if (parsed.type !== '') {
     const charset = parsed.parameters.charset?.toLowerCase();
@@ -54,7 +71,9 @@ export function hasJsonContentType(headers: HeaderPairs): boolean {
 
 /** The content-codings applied, in the order they were applied (`gzip, br`: gzip first); identity dropped. */
 export function contentEncodings(headers: HeaderPairs): string[] {
-  return (headerValue(headers, 'content-encoding') ?? '')
+  const value = headerValue(headers, 'content-encoding');
+  if (value === undefined) return [];
+  return value
     .split(',')
     .map((e) => e.trim().toLowerCase())
     .filter((e) => e !== '' && e !== 'identity');

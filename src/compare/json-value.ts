@@ -40,6 +40,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  * hashing beats pairwise deepEqual on arrays of thousands of elements.
  */
 export function canonicalJson(value: unknown): string {
+  // Scalars first: ids, the keys `unorderedBy` pairs on, are asked for thousands of times per array.
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (isPlainObject(value)) {
     const keys = Object.keys(value).sort();

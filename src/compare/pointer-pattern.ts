@@ -15,9 +15,12 @@ export interface PointerPattern {
   matchesAtOrBelow(pointer: string): boolean;
 }
 
-type Segment = { kind: 'literal'; key: string } | { kind: 'one' } | { kind: 'any' };
+/** One segment of a pattern: a key (unescaped), `*` (exactly one segment) or `**` (any number). */
+export type PatternSegment = { kind: 'literal'; key: string } | { kind: 'one' } | { kind: 'any' };
+type Segment = PatternSegment;
 
-function segmentsOf(source: string): Segment[] {
+/** The segments of a pattern as written in the configuration. */
+export function segmentsOf(source: string): Segment[] {
   // The schema allows `**/x` without the leading slash; it means the same as `/**/x`.
   const normalized = source.startsWith('**') ? `/${source}` : source;
   return parsePointer(normalized).map((key) => (key === '**' ? { kind: 'any' } : key === '*' ? { kind: 'one' } : { kind: 'literal', key }));

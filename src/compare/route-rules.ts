@@ -3,6 +3,7 @@ import { compileRule } from './noise/compile-rule.js';
 import { ignorePath } from './noise/ignore-path.js';
 import { isArrayAligner } from './noise/matcher.js';
 import { compilePointerPattern, type PointerPattern } from './pointer-pattern.js';
+import { compileRuleScope, type RuleScope } from './rule-scope.js';
 import type { ArrayAligner, NoiseRuleMatcher } from './noise/matcher.js';
 import { routeKey } from '../routes/route-key.js';
 
@@ -18,6 +19,8 @@ export interface RouteRules {
   ignoredHeaders: ReadonlySet<string>;
   /** Objects whose keys are data (`keys: 'vary'` rules): their keys fold to `*` in signatures. */
   varyingKeys: PointerPattern[];
+  /** `matchers` as one automaton over pointer segments, at the document's root (see rule-scope.ts). */
+  scope: RuleScope;
 }
 
 /**
@@ -39,5 +42,5 @@ export function resolveRouteRules(config: CompareConfig, method: string, route: 
   const compared = [...new Set(headers.map((h) => h.toLowerCase()))].filter((h) => !ignored.has(h));
 
   const varyingKeys = rules.filter((r) => r.keys === 'vary').map((r) => compilePointerPattern(r.path));
-  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared, ignoredHeaders: ignored, varyingKeys };
+  return { matchers, aligners: matchers.filter(isArrayAligner), headers: compared, ignoredHeaders: ignored, varyingKeys, scope: compileRuleScope(matchers) };
 }

@@ -1,4 +1,5 @@
-import type { Capture, StoredBody } from '../types.js';
+import type { Capture, ExchangeFailure, HeaderPairs, StoredBody } from '../types.js';
+import type { UpstreamObservation } from './upstream-latency.js';
 
 /**
  * Captures cross to the writer thread as one message per batch: small metadata objects (structured
@@ -7,19 +8,33 @@ import type { Capture, StoredBody } from '../types.js';
  * is many times the body.
  */
 
-interface BodyRef {
-  offset: number;
-  length: number;
-  size: number;
-  truncated: boolean;
-  /** No body at all (as opposed to an empty one). */
-  none: boolean;
-}
-
-type PackedExchange = Omit<Capture, 'request' | 'response'> & {
-  request: Omit<Capture['request'], 'body'> & { body: BodyRef };
-  response: (Omit<NonNullable<Capture['response']>, 'body'> & { body: BodyRef }) | null;
-};
+/**
+ * One capture as a flat tuple of primitives (and its header pairs): the structured clone then writes
+ * no property names and builds no objects per field, which it did for every nested object of every
+ * capture (the costliest step of the handover on the proxy thread in a CPU profile). A body is
+ * `offset, length, size, truncated` in the batch buffer, `length` -1 when there is no body at all.
+ */
+type PackedExchange = [
+  startedAt: number,
+  upstream: string,
+  method: string,
+  url: string,
+  requestHeaders: HeaderPairs,
+  requestBodyOffset: number,
+  requestBodyLength: number,
+  requestBodySize: number,
+  requestBodyTruncated: boolean,
+  /** -1: no response */
+  status: number,
+  responseHeaders: HeaderPairs | null,
+  responseBodyOffset: number,
+  responseBodyLength: number,
+  responseBodySize: number,
+  responseBodyTruncated: boolean,
+  ttfbMs: number | null,
+  totalMs: number,
+  failure: ExchangeFailure | null,
+];
 
 export interface PackedBatch {
   items: PackedExchange[];
@@ -28,6 +43,10 @@ export interface PackedBatch {
   dropped: number;
   /** Bytes this batch accounts for in the writer's bounded queue. */
   bytes: number;
+  /** Per item: seconds to the upstream's answer or transport failure, for the latency histogram; null: not observed. */
+  latencies: Array<number | null>;
+  /** Forwarded requests not in `items` (not captured, or dropped), for the latency histogram. */
+  observed: UpstreamObservation[];
 }
 
 export function bodyBytesOf(e: Capture): number {
@@ -39,39 +58,56 @@ export function bodyBytesOf(e: Capture): number {
  * written, so the recorder reuses a few instead of allocating one per batch, which V8 would reclaim
  * only lazily as external memory.
  */
-export function packBatch(exchanges: readonly Capture[], dropped: number, bytes: number, take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n)): PackedBatch {
+export function packBatch(
+  exchanges: readonly Capture[],
+  dropped: number,
+  bytes: number,
+  take: (size: number) => ArrayBuffer = (n) => new ArrayBuffer(n),
+  latencies: Array<number | null> = exchanges.map(() => null),
+  observed: UpstreamObservation[] = [],
+): PackedBatch {
   let total = 0;
   for (const e of exchanges) total += bodyBytesOf(e);
   const bodies = take(total);
   const view = new Uint8Array(bodies);
   let at = 0;
-  const ref = (b: StoredBody): BodyRef => {
-    const r: BodyRef = { offset: at, length: b.bytes?.length ?? 0, size: b.size, truncated: b.truncated, none: b.bytes === null };
+  /** Copies the body into the buffer; returns its offset. */
+  const place = (b: StoredBody): number => {
+    const offset = at;
     if (b.bytes) {
       view.set(b.bytes, at);
       at += b.bytes.length;
     }
-    return r;
+    return offset;
   };
-  const items = exchanges.map((e) => ({
-    ...e,
-    request: { ...e.request, body: ref(e.request.body) },
-    response: e.response ? { ...e.response, body: ref(e.response.body) } : null,
-  }));
-  return { items, bodies, dropped, bytes };
+  const items = exchanges.map((e): PackedExchange => {
+    const req = e.request;
+    const res = e.response;
+    return [
+      e.startedAt, e.upstream, req.method, req.url, req.headers,
+      place(req.body), req.body.bytes ? req.body.bytes.length : -1, req.body.size, req.body.truncated,
+      res ? res.status : -1, res ? res.headers : null,
+      res ? place(res.body) : 0, res?.body.bytes ? res.body.bytes.length : -1, res ? res.body.size : 0, res ? res.body.truncated : false,
+      e.timing.ttfbMs, e.timing.totalMs, e.failure,
+    ];
+  });
+  return { items, bodies, dropped, bytes, latencies, observed };
 }
 
 export function unpackBatch(batch: PackedBatch): Capture[] {
   // A view, not a copy: the bodies are read (bound into SQLite) before the buffer goes back.
   const all = Buffer.from(batch.bodies);
-  const body = (r: BodyRef): StoredBody => ({
-    bytes: r.none ? null : all.subarray(r.offset, r.offset + r.length),
-    size: r.size,
-    truncated: r.truncated,
+  const body = (offset: number, length: number, size: number, truncated: boolean): StoredBody => ({
+    bytes: length < 0 ? null : all.subarray(offset, offset + length),
+    size,
+    truncated,
   });
   return batch.items.map((p) => ({
-    ...p,
-    request: { ...p.request, body: body(p.request.body) },
-    response: p.response ? { ...p.response, body: body(p.response.body) } : null,
+    startedAt: p[0],
+    upstream: p[1],
+    request: { method: p[2], url: p[3], headers: p[4], body: body(p[5], p[6], p[7], p[8]) },
+    response: p[9] < 0 ? null : { status: p[9], headers: p[10]!, body: body(p[11], p[12], p[13], p[14]) },
+    timing: { ttfbMs: p[15], totalMs: p[16] },
+    failure: p[17],
   }));
 }

@@ -3,6 +3,7 @@ import { reasonOf, ReplayguardError } from '../errors.js';
 import type { Capture, SessionInfo } from '../types.js';
 import { bodyBytesOf, packBatch } from './capture-batch.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
+import type { LatencySeries, UpstreamObservation } from './upstream-latency.js';
 import { displayLocation } from '../store/open-store.js';
 import { deserializeError, spawnThread } from '../worker-thread.js';
 
@@ -31,9 +32,21 @@ const OVERHEAD_BYTES = 512;
  * the event loop, and 256 × 64 KB in one go would stall it for milliseconds.
  */
 const MAX_BATCH_BYTES = 1024 * 1024;
-/** Pooled batch buffers: room for a full batch plus one more body of up to 1 MiB. */
+/** Batch buffers up to this size (a full batch plus one more body of up to 1 MiB) go back to the pool for reuse. */
 const POOLED_BUFFER_BYTES = 2 * MAX_BATCH_BYTES;
 const POOL_SIZE = 4;
+/** The smallest batch buffer made: a batch of small captures does not get a buffer of its own size each time. */
+const MIN_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * A batch buffer of the size the batch needs (not the 2 MiB of a full one: at a few hundred requests a
+ * second every batch is small, and the pool runs dry whenever the writer is behind), and not
+ * zero-filled, since packing writes every byte that is read.
+ */
+function newBatchBuffer(size: number): ArrayBuffer {
+  const b = Buffer.allocUnsafeSlow(Math.max(size, MIN_BUFFER_BYTES));
+  return b.buffer as ArrayBuffer;
+}
 
 /**
  * The recorder's side of storage: a bounded in-memory queue flushed to the writer thread in batches.
@@ -43,6 +56,13 @@ const POOL_SIZE = 4;
 export class CaptureWriter {
   private readonly worker: Worker;
   private queue: Capture[] = [];
+  /** Per queued capture: seconds to the upstream's answer, for the latency histogram (null: none). */
+  private latencies: Array<number | null> = [];
+  /** Forwarded requests without a queued capture, for the latency histogram. */
+  private observed: UpstreamObservation[] = [];
+  /** Scrapes waiting for the writer's latency histogram, answered in order. */
+  private latencyWaiters: Array<(series: LatencySeries[]) => void> = [];
+  private lastLatency: LatencySeries[] = [];
   private queueBytes = 0;
   private pendingBytes = 0;
   private droppedSinceFlush = 0;
@@ -62,7 +82,7 @@ export class CaptureWriter {
   private closedPromise: Promise<void> | null = null;
   private readonly pool: ArrayBuffer[] = [];
   private readonly take = (size: number): ArrayBuffer =>
-    size <= POOLED_BUFFER_BYTES ? (this.pool.pop() ?? new ArrayBuffer(POOLED_BUFFER_BYTES)) : new ArrayBuffer(size);
+    this.pool.length > 0 && this.pool[this.pool.length - 1]!.byteLength >= size ? this.pool.pop()! : newBatchBuffer(size);
 
   constructor(private readonly options: CaptureWriterOptions) {
     this.worker = spawnThread(import.meta.url, 'writer-worker', {
@@ -93,6 +113,9 @@ export class CaptureWriter {
       this.totals.dropped += this.queue.length + this.inFlightItems;
       this.inFlightItems = 0;
       this.queue = [];
+      this.latencies = [];
+      this.observed = [];
+      this.answerLatency(this.lastLatency);
       this.inFlight = 0;
       this.wakeIdle();
     });
@@ -103,20 +126,44 @@ export class CaptureWriter {
     return this.readyPromise;
   }
 
-  enqueue(exchange: Capture): boolean {
+  /**
+   * @param upstreamSeconds seconds from the request's arrival to the upstream's answer (or transport
+   * failure), counted in the latency histogram whether or not the capture is stored; null: not forwarded
+   */
+  enqueue(exchange: Capture, upstreamSeconds: number | null = null): boolean {
     const bytes = bodyBytesOf(exchange) + OVERHEAD_BYTES;
     if (this.closed || this.dead || this.pendingBytes + bytes > this.options.maxQueueBytes) {
       this.droppedSinceFlush++;
       this.totals.dropped++;
+      if (upstreamSeconds !== null) this.observe([exchange.request.method, exchange.request.url, exchange.response?.status ?? null, upstreamSeconds]);
       if (!this.closed && !this.dead) this.warn('recording storage is falling behind: captures are being dropped (counted in `replayguard ls`)');
       return false;
     }
     this.queue.push(exchange);
+    this.latencies.push(upstreamSeconds);
     this.queueBytes += bytes;
     this.pendingBytes += bytes;
     if (this.queue.length >= this.options.batchSize || this.queueBytes >= MAX_BATCH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
     return true;
+  }
+
+  /** A forwarded request that is not captured, for the latency histogram; sent with the next batch. */
+  observe(observation: UpstreamObservation): void {
+    if (this.dead) return;
+    this.observed.push(observation);
+    if (this.observed.length >= this.options.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+  }
+
+  /** The writer thread's upstream latency histogram, including everything handed over before this call. */
+  upstreamLatency(): Promise<LatencySeries[]> {
+    if (this.dead || this.closed) return Promise.resolve(this.lastLatency);
+    this.flush();
+    return new Promise((resolve) => {
+      this.latencyWaiters.push(resolve);
+      this.worker.postMessage({ type: 'latency' } satisfies ToWriter);
+    });
   }
 
   /** Send whatever is queued to the writer now. */
@@ -125,15 +172,19 @@ export class CaptureWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0 && this.droppedSinceFlush === 0) return;
+    if (this.queue.length === 0 && this.droppedSinceFlush === 0 && this.observed.length === 0) return;
     if (this.dead) {
       this.totals.dropped += this.queue.length;
       this.queue = [];
+      this.latencies = [];
+      this.observed = [];
       this.queueBytes = 0;
       return;
     }
-    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes, this.take);
+    const batch = packBatch(this.queue, this.droppedSinceFlush, this.queueBytes, this.take, this.latencies, this.observed);
     this.queue = [];
+    this.latencies = [];
+    this.observed = [];
     this.queueBytes = 0;
     this.droppedSinceFlush = 0;
     this.inFlight++;
@@ -180,8 +231,12 @@ export class CaptureWriter {
   private onMessage(m: FromWriter): void {
     // Said by the thread once per change (down, back), so a second outage is told too.
     if (m.type === 'warning') this.options.onWarning?.(m.message);
+    if (m.type === 'latency') {
+      this.lastLatency = m.series;
+      this.latencyWaiters.shift()?.(m.series);
+    }
     if (m.type !== 'ack') return;
-    if (m.buffer.byteLength === POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
+    if (m.buffer.byteLength <= POOLED_BUFFER_BYTES && this.pool.length < POOL_SIZE) this.pool.push(m.buffer);
     this.inFlight--;
     const sent = this.sentAt.shift();
     if (sent !== undefined) this.options.onBatch?.((performance.now() - sent) / 1000);
@@ -192,6 +247,12 @@ export class CaptureWriter {
     // Keyed by the cause alone, so a store that keeps failing is reported once, not per batch.
     if (m.error) this.warn(`recording storage failed (${m.error}): captures are dropped and counted until it recovers; the proxy keeps forwarding`);
     if (this.inFlight === 0) this.wakeIdle();
+  }
+
+  private answerLatency(series: LatencySeries[]): void {
+    const waiters = this.latencyWaiters;
+    this.latencyWaiters = [];
+    for (const w of waiters) w(series);
   }
 
   private wakeIdle(): void {

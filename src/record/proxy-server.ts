@@ -12,17 +12,23 @@ import { classifyTransportFailure } from '../http/transport-failure.js';
 import { isTlsFailureCode, tlsFailureHint, type ServerTlsMaterial } from '../http/tls.js';
 import type { RecorderMetrics } from './recorder-metrics.js';
 import type { TrafficFilter } from './traffic-filter.js';
+import type { UpstreamObservation } from './upstream-latency.js';
 
 /** What the proxy needs from the rest of the recorder. */
 export interface ProxyDeps {
   upstream: string;
   record: Readonly<RecordConfig>;
   filter: TrafficFilter;
-  /** Hands a finished capture to storage; must not block. */
-  capture: (exchange: Capture) => void;
+  /**
+   * Hands a finished capture to storage; must not block. `upstreamSeconds`: from the request's arrival
+   * to the upstream's response head or transport failure (null: neither happened), for the metrics.
+   */
+  capture: (exchange: Capture, upstreamSeconds: number | null) => void;
+  /** A forwarded request that is not captured got its upstream's answer (status null: a transport failure). */
+  observeUpstream?: (observation: UpstreamObservation) => void;
   /** Health and stats for the admin endpoints. */
   stats: () => object;
-  /** Served at `<adminPrefix>/metrics`, and told of every forwarded request. @default no metrics */
+  /** Served at `<adminPrefix>/metrics`. @default no metrics */
   metrics?: RecorderMetrics;
   /** Listen with TLS, serving this certificate. @default plain http */
   tls?: ServerTlsMaterial;
@@ -33,11 +39,13 @@ export interface ProxyDeps {
 interface CaptureState {
   startedAt: number;
   t0: number;
-  reqTap: BodyTap;
+  /** null: the request has no body (neither Content-Length nor Transfer-Encoding), nothing to observe. */
+  reqTap: BodyTap | null;
   resTap: BodyTap | null;
   status: number | null;
   resHeaders: HeaderPairs;
   ttfbMs: number | null;
+  upstreamSeconds: number | null;
   failure: ExchangeFailure | null;
 }
 
@@ -65,12 +73,25 @@ function declaredLength(v: string | string[] | undefined): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-/** Adds this hop to an X-Forwarded-* list (`client, proxy1, …`), keeping what earlier proxies put there. */
-function appendForwarded(headers: IncomingHttpHeaders, name: string, value: string | undefined): void {
-  if (!value) return;
-  const prior = headers[name];
+/**
+ * A request carries a body only when it declares one (RFC 9112 §6.3): most requests (GET, HEAD,
+ * DELETE) do not, and need no tap, no listener and no pause of their stream.
+ */
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * An X-Forwarded-* list (`client, proxy1, …`) with this hop added, keeping what earlier proxies put
+ * there; undefined when this hop has nothing to add. The caller stores it under a literal name: a
+ * store under a variable name that adds a property is megamorphic and went through the runtime on
+ * every request (the proxy's costliest line of its own in a CPU profile).
+ */
+function withHop(prior: string | string[] | undefined, value: string | undefined): string | undefined {
+  if (!value) return undefined;
   const before = Array.isArray(prior) ? prior.join(', ') : prior;
-  headers[name] = before ? `${before}, ${value}` : value;
+  return before ? `${before}, ${value}` : value;
 }
 
 /** Streams that never end are passed through but not recorded (a capture would never finish). */
@@ -190,16 +211,18 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
     // WebSocket upgrades are proxied untouched and not recorded (a capture would never finish).
     if (isAdminRequest(request, raw) || request.headers.upgrade !== undefined) return done();
     const method = request.raw.method ?? 'GET';
-    request.rgT0 = now();
+    const t0 = now();
+    request.rgT0 = t0;
     if (!filter.accepts(method, raw)) return done();
     const state: CaptureState = {
       startedAt: Date.now(),
-      t0: now(),
-      reqTap: new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw),
+      t0,
+      reqTap: hasBody(request.headers) ? new BodyTap(record.maxBodyBytes, declaredLength(request.headers['content-length'])).attach(request.raw) : null,
       resTap: null,
       status: null,
       resHeaders: [],
       ttfbMs: null,
+      upstreamSeconds: null,
       failure: null,
     };
     request.rgCapture = state;
@@ -211,11 +234,14 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   });
 
   function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: { statusCode: number; headers: IncomingHttpHeaders; stream: Readable }): void {
-    metrics?.observeUpstream(request.raw.method ?? 'GET', request.raw.url ?? '/', res.statusCode, (now() - request.rgT0) / 1000);
+    const at = now();
+    const seconds = (at - request.rgT0) / 1000;
     request.rgT0 = -1;
     const state = request.rgCapture;
+    if (!state || isEndlessStream(res.headers)) deps.observeUpstream?.([request.raw.method ?? 'GET', request.raw.url ?? '/', res.statusCode, seconds]);
     if (state) {
-      state.ttfbMs = now() - state.t0;
+      state.ttfbMs = at - state.t0;
+      state.upstreamSeconds = seconds;
       state.status = res.statusCode;
       state.resHeaders = pairsFromObject(res.headers);
       if (isEndlessStream(res.headers)) settleCapture(request);
@@ -240,9 +266,14 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
   function onUpstreamError(reply: FastifyReply, { error }: { error: Error }): void {
     const { failure, status } = cut ? { failure: cutAtShutdown(), status: 502 as const } : failureOf(error);
     const request = reply.request;
-    // A body that fails after the head was observed is not a second request.
-    if (request.rgT0 >= 0) metrics?.observeUpstream(request.raw.method ?? 'GET', request.raw.url ?? '/', null, (now() - request.rgT0) / 1000);
     const state = request.rgCapture;
+    // A body that fails after the head was observed is not a second request.
+    if (request.rgT0 >= 0) {
+      const seconds = (now() - request.rgT0) / 1000;
+      request.rgT0 = -1;
+      if (state) state.upstreamSeconds = seconds;
+      else deps.observeUpstream?.([request.raw.method ?? 'GET', request.raw.url ?? '/', null, seconds]);
+    }
     if (state) state.failure = failure;
     if (reply.sent) return;
     void reply.code(status).header('content-type', 'application/json').send(upstreamErrorBody(failure, status));
@@ -287,14 +318,14 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
           method: request.raw.method ?? 'GET',
           url: request.raw.url ?? '/',
           headers: pairsFromRaw(request.raw.rawHeaders),
-          body: state.reqTap.result(),
+          body: state.reqTap ? state.reqTap.result() : { bytes: null, size: 0, truncated: false },
         },
         response: upstreamAnswered
           ? { status: state.status!, headers: state.resHeaders, body: state.resTap ? state.resTap.result() : { bytes: null, size: 0, truncated: false } }
           : null,
         timing: { ttfbMs: state.ttfbMs, totalMs },
         failure: failure ?? (upstreamAnswered ? null : { kind: 'error', code: `HTTP_${reply.statusCode}`, message: 'no upstream response' }),
-      });
+      }, state.upstreamSeconds);
     }
   }
 
@@ -320,9 +351,11 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
         // listener), so the expectation is met on this hop; undici refuses to send the header.
         delete headers.expect;
         const socket = req.raw.socket as { remoteAddress?: string; encrypted?: boolean };
-        appendForwarded(headers, 'x-forwarded-for', socket.remoteAddress);
-        appendForwarded(headers, 'x-forwarded-host', clientHost);
-        appendForwarded(headers, 'x-forwarded-proto', socket.encrypted ? 'https' : 'http');
+        const forwardedFor = withHop(headers['x-forwarded-for'], socket.remoteAddress);
+        if (forwardedFor !== undefined) headers['x-forwarded-for'] = forwardedFor;
+        const forwardedHost = withHop(headers['x-forwarded-host'], clientHost);
+        if (forwardedHost !== undefined) headers['x-forwarded-host'] = forwardedHost;
+        headers['x-forwarded-proto'] = withHop(headers['x-forwarded-proto'], socket.encrypted ? 'https' : 'http');
         return headers;
       },
     },

@@ -73,9 +73,10 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
   const dbFile = resolveLocation(config.db);
   const { key: redactionKey } = loadRedactionKey({ env: options.env ?? process.env, keyFile: redactionKeyFile(config.db, options.cwd), create: true });
   let captured = 0;
+  let forwarded = 0;
   const metrics = createRecorderMetrics({
-    counts: () => ({ captured, ...writer.stats() }),
-    routeTemplates: config.routes.templates,
+    counts: () => ({ forwarded, captured, ...writer.stats() }),
+    upstreamLatency: () => writer.upstreamLatency(),
   });
   const writer = new CaptureWriter({
     location: dbFile,
@@ -124,11 +125,16 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     upstream: upstreamOrigin,
     record: config.record,
     filter: createTrafficFilter(config.record),
-    capture: (exchange) => {
+    capture: (exchange, upstreamSeconds) => {
       captured++;
-      writer.enqueue(exchange);
+      if (upstreamSeconds !== null) forwarded++;
+      writer.enqueue(exchange, upstreamSeconds);
       // The client has its whole answer by now: mirroring cannot delay it.
       shadow?.offer(exchange);
+    },
+    observeUpstream: (observation) => {
+      forwarded++;
+      writer.observe(observation);
     },
     stats,
     tls,

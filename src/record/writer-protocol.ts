@@ -2,6 +2,7 @@ import type { RedactConfig } from '../config/schema.js';
 import type { SessionInfo } from '../types.js';
 import type { PackedBatch } from './capture-batch.js';
 import type { SerializedError } from '../worker-thread.js';
+import type { LatencySeries } from './upstream-latency.js';
 
 /** What the writer thread is started with. */
 export interface WriterInit {
@@ -18,6 +19,8 @@ export interface WriterInit {
 export type ToWriter =
   | { type: 'batch'; batch: PackedBatch }
   | { type: 'close'; endedAt: number }
+  /** The upstream latency histogram as observed so far (every batch sent before this message included). */
+  | { type: 'latency' }
   /** Shutdown: stop retrying an unreachable store at `at` (epoch ms); what is not written by then is counted as dropped. */
   | { type: 'stopBy'; at: number };
 
@@ -28,5 +31,6 @@ export type FromWriter =
   | { type: 'fatal'; error: SerializedError }
   | { type: 'ack'; bytes: number; written: number; failed: number; error?: string; /** the batch buffer, handed back for reuse */ buffer: ArrayBuffer }
   | { type: 'closed' }
+  | { type: 'latency'; series: LatencySeries[] }
   /** Storage went away or came back: said once per change, never per request. */
   | { type: 'warning'; message: string };

@@ -5,10 +5,11 @@ import { serializeError } from '../worker-thread.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { openRecordingStore } from '../store/open-store.js';
 import type { RecordingStore } from '../store/store.js';
-import type { NewExchange } from '../types.js';
+import type { Capture, NewExchange } from '../types.js';
 import { createRedactor } from '../redact/redactor.js';
 import { unpackBatch, type PackedBatch } from './capture-batch.js';
 import { StoreRetry } from './store-retry.js';
+import { UpstreamLatencyBook } from './upstream-latency.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
 /**
@@ -45,6 +46,7 @@ try {
 // One redactor for the session: a secret redacted once is recognised wherever it appears later.
 const redactor = createRedactor({ config: init.redact, key: Buffer.from(init.redactionKey), maxDecodedBytes: init.maxDecodedBytes });
 const templater = createRouteTemplater(init.routeTemplates);
+const latency = new UpstreamLatencyBook();
 const appendOptions = recorderId === undefined ? {} : { recorderId };
 /** This recorder's sequence: the next exchange's number. */
 let nextSeq = 1;
@@ -67,17 +69,37 @@ async function countDrops(): Promise<string | undefined> {
   }
 }
 
-async function writeBatch(batch: PackedBatch): Promise<void> {
+/**
+ * Observed as the batch arrives, not once it is written: a scrape asks for the histogram after the
+ * batches sent before it and must not wait for a store that is slow or down. Returns the route
+ * template of each item (as the client sent the URL), for the store to reuse.
+ */
+function observeLatencies(batch: PackedBatch, captures: readonly Capture[]): string[] {
+  const routes = captures.map((c, i) => {
+    const route = templater.templateOf(c.request.url);
+    const seconds = batch.latencies[i];
+    if (seconds !== null && seconds !== undefined) latency.observe(c.request.method, route, c.response?.status ?? null, seconds);
+    return route;
+  });
+  for (const [method, url, status, seconds] of batch.observed) latency.observe(method, templater.templateOf(url), status, seconds);
+  return routes;
+}
+
+async function writeBatch(batch: PackedBatch, captures: readonly Capture[], routes: string[]): Promise<void> {
   let written = 0;
   let failed = 0;
   let error: string | undefined;
   try {
-    const exchanges: NewExchange[] = unpackBatch(batch).map((c) => {
+    const exchanges: NewExchange[] = captures.map((c, i) => {
+      const url = c.request.url;
       const e = redactor.redact(c);
-      return { ...e, route: templater.templateOf(e.request.url), ...(recorderId === undefined ? {} : { seq: nextSeq++ }) };
+      // Redaction rewrites only query values, which templates ignore; the template is computed again if it changed more.
+      const route = e.request.url === url || e.request.url.split('?', 1)[0] === url.split('?', 1)[0] ? routes[i]! : templater.templateOf(e.request.url);
+      return { ...e, route, ...(recorderId === undefined ? {} : { seq: nextSeq++ }) };
     });
     // Numbered once, before the first attempt: a retry carries the same numbers and is stored once.
-    await retry.run(() => store.append(sessionId, exchanges, appendOptions), recorderId !== undefined);
+    // A batch of latency observations only has nothing to store.
+    if (exchanges.length > 0) await retry.run(() => store.append(sessionId, exchanges, appendOptions), recorderId !== undefined);
     written = exchanges.length;
   } catch (e) {
     // The batch is lost, counted; the proxy keeps serving.
@@ -112,8 +134,18 @@ let chain: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWriter) => {
   // The shutdown deadline applies at once, to the batch being retried too, not after it.
   if (msg.type === 'stopBy') return retry.stopBy(msg.at);
-  chain = chain.then(() => (msg.type === 'batch' ? writeBatch(msg.batch) : close(msg.endedAt))).catch((e: unknown) => {
-    // Only a bug gets here (every step above handles its own failures): say so, keep the thread.
-    console.error(`replayguard: writer thread: unexpected error: ${reasonOf(e)}`);
-  });
+  if (msg.type === 'latency') return send({ type: 'latency', series: latency.snapshot() });
+  if (msg.type === 'close') {
+    chain = chain.then(() => close(msg.endedAt)).catch(unexpected);
+    return;
+  }
+  // Views into the batch buffer, which stays here until the batch is acknowledged.
+  const captures = unpackBatch(msg.batch);
+  const routes = observeLatencies(msg.batch, captures);
+  chain = chain.then(() => writeBatch(msg.batch, captures, routes)).catch(unexpected);
 });
+
+function unexpected(e: unknown): void {
+  // Only a bug gets here (every step above handles its own failures): say so, keep the thread.
+  console.error(`replayguard: writer thread: unexpected error: ${reasonOf(e)}`);
+}

@@ -21,6 +21,8 @@ interface Frame {
 }
 
 const QUOTE = 0x22;
+const SECRET_VALUE = Object.freeze({ pointer: '', secret: true });
+const PLAIN_VALUE = Object.freeze({ pointer: '', secret: false });
 const BACKSLASH = 0x5c;
 
 function isDelimiter(code: number): boolean {
@@ -40,6 +42,9 @@ function stringEnd(text: string, start: number): number {
 
 /** The value of a string literal (quotes included, maybe unterminated), escapes undone where valid. */
 function stringValue(literal: string): string {
+  // Without a backslash there is nothing to undo: JSON.parse would return the same characters (or
+  // throw on a raw control character, where the fallback below returns them too).
+  if (literal.length >= 2 && literal.charCodeAt(literal.length - 1) === QUOTE && literal.indexOf('\\') === -1) return literal.slice(1, -1);
   let inner = literal.slice(1);
   if (inner.endsWith('"') && literal.length >= 2) inner = inner.slice(0, -1);
   else inner = inner.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
@@ -55,22 +60,54 @@ function escapeSegment(s: string): string {
 }
 
 /**
+ * True when `text` is valid JSON none of whose keys is secret, so no value can be secret by key. Native
+ * JSON.parse and a walk over the keys cost a fraction of the scan below, and almost every body of a
+ * replay (each candidate and baseline response) is such a document. Text that does not parse (a BOM,
+ * truncation, a stray comma) is scanned as before.
+ */
+function withoutSecretKeys(text: string, rules: SecretRules): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const pending: unknown[] = [doc];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === 'object' && x !== null) pending.push(x);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (rules.isSecretKey(key)) return false;
+      const x = (v as Record<string, unknown>)[key];
+      if (typeof x === 'object' && x !== null) pending.push(x);
+    }
+  }
+  return true;
+}
+
+/**
  * The text with every secret value replaced by `redact(value)` (a placeholder, as a JSON string),
  * or `null` when nothing was secret.
  */
 export function redactJsonText(text: string, rules: SecretRules, redact: (value: string) => string): string | null {
+  // Without `redact.json` pointers only keys make a value secret.
+  if (!rules.hasPointers && withoutSecretKeys(text, rules)) return null;
   const out: string[] = [];
   let last = 0;
   const stack: Frame[] = [];
   const n = text.length;
 
-  // Pointers are only built when `redact.json` patterns need them.
+  // Pointers are only built when `redact.json` patterns need them; without them no value allocates one.
   const pointers = rules.hasPointers;
   const nextValue = (): { pointer: string; secret: boolean } => {
     const top = stack[stack.length - 1];
     if (!top) return { pointer: '', secret: pointers && rules.matchesPointer('') };
-    if (top.secret || (!top.array && top.key !== null && rules.isSecretKey(top.key))) return { pointer: '', secret: true };
-    if (!pointers) return { pointer: '', secret: false };
+    if (top.secret || (!top.array && top.key !== null && rules.isSecretKey(top.key))) return SECRET_VALUE;
+    if (!pointers) return PLAIN_VALUE;
     const pointer = `${top.pointer}/${escapeSegment(top.array ? String(top.index) : (top.key ?? ''))}`;
     return { pointer, secret: rules.matchesPointer(pointer) };
   };
@@ -113,8 +150,10 @@ export function redactJsonText(text: string, rules: SecretRules, redact: (value:
     } else {
       let j = i + 1;
       while (j < n && !isDelimiter(text.charCodeAt(j))) j++;
-      const literal = text.slice(i, j);
-      if (literal !== 'true' && literal !== 'false' && literal !== 'null' && nextValue().secret) replace(i, j, literal);
+      if (nextValue().secret) {
+        const literal = text.slice(i, j);
+        if (literal !== 'true' && literal !== 'false' && literal !== 'null') replace(i, j, literal);
+      }
       i = j;
     }
   }

@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { BodyTap } from '../http/body-tap.js';
 import { pairsFromObject } from '../http/header-pairs.js';
 import { classifyTransportFailure } from '../http/transport-failure.js';
+import { createSharedDeadline } from './shared-deadline.js';
 import type { ExchangeFailure, HeaderPairs, ObservedResponse } from '../types.js';
 
 export interface OutgoingRequest {
@@ -37,6 +38,7 @@ export function createTargetClient(origin: string, options: { connections: numbe
     keepAliveTimeout: 4_000,
     ...(options.tls ? { connect: options.tls } : {}),
   });
+  const deadlineSignal = createSharedDeadline(options.timeoutMs);
   return {
     origin,
     async send(req) {
@@ -44,7 +46,7 @@ export function createTargetClient(origin: string, options: { connections: numbe
       // One deadline for the whole response, head and body: undici's headersTimeout and bodyTimeout
       // only bound each pause, so a target dribbling a byte every 500 ms would hold a 1 s timeout
       // forever (and hang CI).
-      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const deadline = deadlineSignal();
       try {
         const res = await pool.request({
           method: req.method as 'GET',

@@ -26,14 +26,23 @@ export interface ReplayStageOptions extends ExchangeReplayerOptions {
 export async function* replayExchanges(exchanges: AsyncIterable<Exchange>, options: ReplayStageOptions): AsyncGenerator<Replayed> {
   const replayer = createExchangeReplayer(options);
   const pipe = new PassThrough({ objectMode: true, highWaterMark: Math.max(16, options.concurrency * 2) });
+  // Every worker that finds the pipe full waits on one shared promise: a listener pair per wait
+  // would leave a 'close' listener behind each time 'drain' came first, thousands over a long run.
+  let drained: Promise<void> | null = null;
+  const whenDrained = (): Promise<void> =>
+    (drained ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        pipe.off('drain', done);
+        pipe.off('close', done);
+        drained = null;
+        resolve();
+      };
+      pipe.on('drain', done);
+      pipe.on('close', done);
+    }));
   const emit = async (r: Replayed): Promise<void> => {
     if (pipe.destroyed || pipe.writableEnded) return;
-    if (!pipe.write(r)) {
-      await new Promise<void>((resolve) => {
-        pipe.once('drain', resolve);
-        pipe.once('close', resolve);
-      });
-    }
+    if (!pipe.write(r)) await whenDrained();
   };
 
   // Stop early when the target is plainly not there, instead of failing every exchange slowly.

@@ -33,19 +33,24 @@ export interface RunEvidence {
 export type ResultEvent = { type: 'result'; result: ReplayResult } | { type: 'provisional'; result: ReplayResult };
 
 /**
- * Append every result to the store, `batch` per transaction, and pass it on. What is pending is written
- * however the stream ends (an unreachable target stops it early: what was replayed stays on record).
+ * Append every result to the store, `batch` per transaction, and pass it on in its stored form. What is
+ * pending is written however the stream ends (an unreachable target stops it early: what was replayed
+ * stays on record).
  */
 export async function* persistResults(items: AsyncIterable<Replayed>, store: ResultsStore, batch: number): AsyncGenerator<Replayed> {
   let pending: ReplayResult[] = [];
   try {
     for await (const item of items) {
-      pending.push(item.result);
+      // Slimmed now (a pass keeps no headers or bodies), not by the store at the end of the batch: a
+      // batch outlives the young generation, and the bodies it held were promoted and piled up in the
+      // old one until a full GC, so RSS grew over the run.
+      const result = storedForm(item.result);
+      pending.push(result);
       if (pending.length >= batch) {
         await store.append(pending);
         pending = [];
       }
-      yield item;
+      yield result === item.result ? item : { ...item, result };
     }
   } finally {
     if (pending.length) await store.append(pending);

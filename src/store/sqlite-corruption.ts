@@ -1,4 +1,5 @@
 import { ReplayguardError, reasonOf } from '../errors.js';
+import { checkedUnchanged, fileIdentity, rememberChecked } from './checked-files.js';
 import type { SqliteDatabase } from './sqlite-open.js';
 
 /** SQLite's codes for a damaged file (SQLITE_CORRUPT and its extended codes, SQLITE_NOTADB). */
@@ -25,4 +26,12 @@ export function quickCheck(db: SqliteDatabase, file: string): void {
     throw e;
   }
   if (problems.length !== 1 || problems[0] !== 'ok') throw corruptionError(file, `PRAGMA quick_check: ${problems.join('; ').replace(/\s+/g, ' ').trim()}`);
+}
+
+/** quickCheck, skipped when the file is unchanged since it last passed (see checked-files.ts). */
+export function quickCheckOnce(db: SqliteDatabase, file: string): void {
+  if (checkedUnchanged(file)) return;
+  const before = fileIdentity(file);
+  quickCheck(db, file);
+  rememberChecked(file, before);
 }

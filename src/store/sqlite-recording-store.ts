@@ -5,7 +5,7 @@ import { ReplayguardError, reasonOf } from '../errors.js';
 import type { Approval, Exchange, ExchangeFailure, HeaderPairs, NewApproval, NewExchange, RouteStats, SessionInfo, SessionStats } from '../types.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { migrate, type Migration } from './migrations.js';
-import { corruptionError, isCorruption, quickCheck } from './sqlite-corruption.js';
+import { corruptionError, isCorruption, quickCheckOnce } from './sqlite-corruption.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 import { findSessionRow, revisionName, revisionOf, toApproval, type ApprovalRow } from './session-revisions.js';
 import type { RecordingStore, StoreOpenOptions } from './store.js';
@@ -189,7 +189,7 @@ export class SqliteRecordingStore implements RecordingStore {
       readonly: options.readonly ?? false,
       mustExist: options.mustExist ?? false,
       prepare: (db) => {
-        if (options.verify) quickCheck(db, this.location);
+        if (options.verify) quickCheckOnce(db, this.location);
         migrate(db, recordingMigrations, { file: this.location, applicationId: RECORDINGS_APPLICATION_ID });
       },
     });

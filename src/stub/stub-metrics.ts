@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { LATENCY_BUCKETS, totalCounter } from '../record/recorder-metrics.js';
+import { totalCounter } from '../record/recorder-metrics.js';
+import { LATENCY_BUCKETS } from '../record/upstream-latency.js';
 import type { StubStatsSnapshot } from './stub-stats.js';
 
 /**
@@ -37,7 +38,7 @@ export function createStubMetrics(snapshot: () => StubStatsSnapshot): StubMetric
     name: 'replayguard_stub_request_duration_seconds',
     help: 'Time from a request reaching the stub to its answer written (recorded latency and faults included), by outcome',
     labelNames: ['outcome'] as const,
-    buckets: LATENCY_BUCKETS,
+    buckets: [...LATENCY_BUCKETS],
     registers: [registry],
   });
   return {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { CHILD_START_MS } from './loaded-machine.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const children: ChildProcess[] = [];
@@ -27,7 +28,7 @@ export async function spawnRecorder(args: string[], env: Record<string, string> 
   child.stdout!.resume();
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`recorder did not start within 60 s:\n${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`recorder did not start within ${CHILD_START_MS / 1000} s:\n${err}`)), CHILD_START_MS);
     const check = (): void => {
       const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {

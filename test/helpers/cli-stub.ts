@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach } from 'vitest';
 import { ROOT, type RecorderProcess } from './cli-process.js';
+import { CHILD_START_MS } from './loaded-machine.js';
 
 const children: RecorderProcess['child'][] = [];
 
@@ -18,7 +19,7 @@ export function spawnStub(args: string[]): Promise<RecorderProcess> {
   let err = '';
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stub did not start within 60 s:\n${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`stub did not start within ${CHILD_START_MS / 1000} s:\n${err}`)), CHILD_START_MS);
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
       const url = /listening on (https?:\/\/[^\s,]+)/.exec(err)?.[1];

@@ -12,8 +12,11 @@ export function domainMatch(pattern: string, values: readonly unknown[]): NoiseR
   const allowed = new Set(values.map(canonicalJson));
   const description = `match domain ${pattern} {${values.map((v) => JSON.stringify(v)).join(', ')}}`;
   const inside = (v: unknown): boolean => (v === null || typeof v !== 'object') && allowed.has(canonicalJson(v));
+  const judge = (diff: Difference): boolean => diff.op === 'replace' && inside(diff.before) && inside(diff.after);
   return {
     describe: () => description,
-    filters: (diff: Difference) => diff.op === 'replace' && compiled.matches(diff.path) && inside(diff.before) && inside(diff.after),
+    scope: { pattern, at: 'exact' },
+    judge,
+    filters: (diff: Difference) => compiled.matches(diff.path) && judge(diff),
   };
 }

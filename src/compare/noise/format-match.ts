@@ -16,8 +16,11 @@ export function formatMatch(pattern: string, format: FormatMatcher): NoiseRuleMa
     format === 'timestamp'
       ? (isDateTimeString(a) && isDateTimeString(b)) || (isEpoch(a) && isEpoch(b))
       : matchesFormat(a, format) && matchesFormat(b, format);
+  const judge = (diff: Difference): boolean => diff.op === 'replace' && both(diff.before, diff.after);
   return {
     describe: () => description,
-    filters: (diff: Difference) => diff.op === 'replace' && compiled.matches(diff.path) && both(diff.before, diff.after),
+    scope: { pattern, at: 'exact' },
+    judge,
+    filters: (diff: Difference) => compiled.matches(diff.path) && judge(diff),
   };
 }

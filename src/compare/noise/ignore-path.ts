@@ -13,6 +13,8 @@ export function ignorePath(pattern: string): NoiseRuleMatcher {
   const description = `ignore ${pattern}`;
   return {
     describe: () => description,
+    scope: { pattern, at: 'at-or-below' },
+    judge: () => true,
     filters: (diff: Difference) => compiled.matchesAtOrBelow(diff.path),
   };
 }

@@ -14,6 +14,8 @@ export function keysVary(pattern: string): NoiseRuleMatcher & { readonly pattern
   return {
     pattern: compiled,
     describe: () => description,
+    scope: { pattern, at: 'parent' },
+    judge: (diff: Difference) => diff.op !== 'replace',
     filters: (diff: Difference) => {
       if (diff.op === 'replace') return false;
       const i = diff.path.lastIndexOf('/');

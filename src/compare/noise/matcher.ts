@@ -1,5 +1,6 @@
 import type { Difference } from '../../types.js';
 import type { CompareContext } from '../contracts.js';
+import type { ScopeKind } from '../rule-scope.js';
 
 /**
  * One compiled noise rule. The pipeline asks each matcher in turn whether it filters a JSON body
@@ -14,6 +15,15 @@ export interface NoiseRuleMatcher {
    * uncapped `before`/`after` values.
    */
   filters(diff: Difference, ctx: CompareContext): boolean;
+  /**
+   * The pointer pattern that bounds the rule, and where it must match relative to a difference
+   * (see rule-scope.ts). With `judge`, it lets the comparer match every rule's pattern in one walk down
+   * the document instead of asking `filters` of each rule for each difference; a matcher without it is
+   * asked about every difference.
+   */
+  readonly scope?: { readonly pattern: string; readonly at: ScopeKind };
+  /** `filters` for a difference known to be in `scope`: the test of the values alone. */
+  judge?(diff: Difference, ctx: CompareContext): boolean;
 }
 
 /**

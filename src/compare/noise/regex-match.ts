@@ -13,13 +13,16 @@ export function regexMatch(pattern: string, expression: string): NoiseRuleMatche
   const re = new RegExp(expression);
   const description = `match regex /${expression}/ ${pattern}`;
   const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+  const judge = (diff: Difference): boolean => {
+    if (diff.op !== 'replace') return false;
+    const a = textOf(diff.before);
+    const b = textOf(diff.after);
+    return a !== undefined && b !== undefined && re.test(a) && re.test(b);
+  };
   return {
     describe: () => description,
-    filters: (diff: Difference) => {
-      if (diff.op !== 'replace' || !compiled.matches(diff.path)) return false;
-      const a = textOf(diff.before);
-      const b = textOf(diff.after);
-      return a !== undefined && b !== undefined && re.test(a) && re.test(b);
-    },
+    scope: { pattern, at: 'exact' },
+    judge,
+    filters: (diff: Difference) => compiled.matches(diff.path) && judge(diff),
   };
 }

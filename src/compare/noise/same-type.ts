@@ -10,9 +10,11 @@ import type { NoiseRuleMatcher } from './matcher.js';
 export function sameType(pattern: string): NoiseRuleMatcher {
   const compiled = compilePointerPattern(pattern);
   const description = `match type ${pattern}`;
+  const judge = (diff: Difference): boolean => diff.op === 'replace' && jsonTypeOf(diff.before) === jsonTypeOf(diff.after);
   return {
     describe: () => description,
-    filters: (diff: Difference) =>
-      diff.op === 'replace' && compiled.matches(diff.path) && jsonTypeOf(diff.before) === jsonTypeOf(diff.after),
+    scope: { pattern, at: 'exact' },
+    judge,
+    filters: (diff: Difference) => compiled.matches(diff.path) && judge(diff),
   };
 }

@@ -20,6 +20,8 @@ export function unorderedBy(pattern: string, field: string): ArrayAligner {
   return {
     describe: () => description,
     appliesTo: (pointer) => compiled.matches(pointer),
+    scope: { pattern, at: 'exact' },
+    judge: (diff: Difference) => diff.change === ORDER_CHANGED,
     filters: (diff: Difference) => diff.change === ORDER_CHANGED && compiled.matches(diff.path),
     align: (recorded, candidate) => alignByKey(recorded, candidate, keyOf),
   };

@@ -16,6 +16,8 @@ export function unordered(pattern: string): ArrayAligner {
   return {
     describe: () => description,
     appliesTo: (pointer) => compiled.matches(pointer),
+    scope: { pattern, at: 'exact' },
+    judge: (diff: Difference) => diff.change === ORDER_CHANGED,
     filters: (diff: Difference) => diff.change === ORDER_CHANGED && compiled.matches(diff.path),
     align: (recorded, candidate) => alignByKey(recorded, candidate, canonicalJson),
   };
@@ -26,22 +28,32 @@ export function unordered(pattern: string): ArrayAligner {
  * keep a 10 000-element array linear. Elements whose key is `undefined` are never paired.
  */
 export function alignByKey(recorded: readonly unknown[], candidate: readonly unknown[], keyOf: (v: unknown) => string | undefined): ArrayAlignment {
-  const buckets = new Map<string, number[]>();
-  candidate.forEach((v, j) => {
-    const key = keyOf(v);
-    if (key === undefined) return;
+  // Keys are usually unique (ids): a bucket is a bare index until a second element shares its key.
+  const buckets = new Map<string, number | number[]>();
+  for (let j = 0; j < candidate.length; j++) {
+    const key = keyOf(candidate[j]);
+    if (key === undefined) continue;
     const bucket = buckets.get(key);
-    if (bucket) bucket.push(j);
-    else buckets.set(key, [j]);
-  });
-  const paired = new Set<number>();
-  const matchOf = recorded.map((v) => {
-    const key = keyOf(v);
-    const j = key === undefined ? undefined : buckets.get(key)?.shift();
-    if (j === undefined) return -1;
-    paired.add(j);
-    return j;
-  });
-  const unmatched = candidate.map((_, j) => j).filter((j) => !paired.has(j));
+    if (bucket === undefined) buckets.set(key, j);
+    else if (typeof bucket === 'number') buckets.set(key, [bucket, j]);
+    else bucket.push(j);
+  }
+  const paired = new Uint8Array(candidate.length);
+  const matchOf = new Array<number>(recorded.length);
+  for (let i = 0; i < recorded.length; i++) {
+    const key = keyOf(recorded[i]);
+    const bucket = key === undefined ? undefined : buckets.get(key);
+    let j: number | undefined;
+    if (typeof bucket === 'number') {
+      j = bucket;
+      buckets.delete(key!);
+    } else {
+      j = bucket?.shift();
+    }
+    matchOf[i] = j ?? -1;
+    if (j !== undefined) paired[j] = 1;
+  }
+  const unmatched: number[] = [];
+  for (let j = 0; j < candidate.length; j++) if (paired[j] === 0) unmatched.push(j);
   return { matchOf, unmatched };
 }

@@ -17,13 +17,12 @@ export function withinLimit(a: number, b: number, limit: number): boolean {
  */
 export function numericLimitRule(pattern: string, description: string, limitFor: (recorded: number) => number): NoiseRuleMatcher {
   const compiled = compilePointerPattern(pattern);
+  const judge = (diff: Difference): boolean =>
+    diff.op === 'replace' && typeof diff.before === 'number' && typeof diff.after === 'number' && withinLimit(diff.before, diff.after, limitFor(diff.before));
   return {
     describe: () => description,
-    filters: (diff: Difference) =>
-      diff.op === 'replace' &&
-      typeof diff.before === 'number' &&
-      typeof diff.after === 'number' &&
-      compiled.matches(diff.path) &&
-      withinLimit(diff.before, diff.after, limitFor(diff.before)),
+    scope: { pattern, at: 'exact' },
+    judge,
+    filters: (diff: Difference) => compiled.matches(diff.path) && judge(diff),
   };
 }

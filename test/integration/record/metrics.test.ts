@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { scrape, valueOf, type Scrape } from '../../helpers/prometheus.js';
 import { startServer } from '../../helpers/servers.js';
-
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 async function send(url: string, method = 'GET', body?: string): Promise<number> {
   const r = await request(url, { method: method as 'GET', body });

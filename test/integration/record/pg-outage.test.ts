@@ -10,6 +10,7 @@ import { runCliCaptured } from '../../helpers/replay.js';
 import { describeWithPg } from '../../helpers/requirements.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 /**
  * The database is not the proxy's problem: PostgreSQL stopping while recording costs recordings
@@ -18,6 +19,8 @@ import { tempDir } from '../../helpers/temp.js';
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a wait for an event (rows stored, requests answered) may take: a hang bound on a loaded machine. */
+const WAIT_MS = 120_000;
 
 interface Sent {
   url: string;
@@ -88,26 +91,32 @@ await describeWithPg('PostgreSQL going away while recording', () => {
     const rec = await recordInto(cluster, 'rg', upstream.url, { record: { queue: { maxBytes: 8 * 1024 } } });
 
     const load = steadyLoad(rec.url, 4);
-    await sleep(1500);
+    // Recording is under way once captures reach the database (not after a fixed time: under load the
+    // first ones take seconds).
+    expect(await waitStored(cluster, 'rg', (s) => s.size >= 20, WAIT_MS), rec.stderr()).toBe(true);
     const storedBefore = (await storedUrls(cluster, 'rg')).size;
     await cluster.stop();
     const downAt = Date.now();
+    // Down for 3 s at least, and until 20 requests sent after it went down were answered: on a loaded
+    // machine 3 s may hold fewer. Had requests waited on the database, none would be answered while it
+    // is down and the wait would end at its bound with none.
+    const answeredWhileDown = (): number => load.sent.filter((s) => s.startedAt >= downAt && s.status === 200).length;
     await sleep(3000);
+    for (const until = Date.now() + WAIT_MS; answeredWhileDown() <= 20 && Date.now() < until; ) await sleep(100);
     const upAt = Date.now();
     await cluster.start();
     // Writing resumes by itself, with no signal: what was queued and what comes next reach the database.
-    const resumed = await waitStored(cluster, 'rg', (s) => s.size > storedBefore + 10, 30_000);
+    const resumed = await waitStored(cluster, 'rg', (s) => s.size > storedBefore + 10, WAIT_MS);
     const sent = await load.stop();
 
     expect(sent.filter((s) => s.status !== 200)).toEqual([]);
-    // Had requests waited on the database, none would have been answered while it was down.
     const duringOutage = sent.filter((s) => s.startedAt >= downAt && s.endedAt <= upAt);
     expect(duringOutage.length).toBeGreaterThan(20);
     expect(resumed, rec.stderr()).toBe(true);
     expect(rec.stderr()).toMatch(/recording storage is unreachable \(.+\): captures wait in the queue and writing is retried/);
 
     rec.child.kill('SIGTERM');
-    expect(await exitWithin(rec, 60_000), rec.stderr()).toEqual({ code: 0, signal: null });
+    expect(await exitWithin(rec, WAIT_MS), rec.stderr()).toEqual({ code: 0, signal: null });
     expect(rec.stderr()).toMatch(/recording storage is reachable again: writing resumed/);
 
     const stored = await storedUrls(cluster, 'rg');
@@ -122,7 +131,7 @@ await describeWithPg('PostgreSQL going away while recording', () => {
     expect(session.exchanges + session.dropped).toBe(sent.length);
     expect(listed.recorders.map((r) => r.exchanges + r.dropped)).toEqual([sent.length]);
     expect(rec.stderr()).toContain(`${session.exchanges} exchanges stored, ${session.dropped} dropped (not stored: the queue was full or storage was unreachable)`);
-  }, 240_000); // a cluster and a process started on a loaded machine: hang bounds, not speed checks
+  }, LOADED_MACHINE_MS); // a cluster and a process started on a loaded machine: hang bounds, not speed checks
 
   it('SIGTERM while the server is down gives up at the grace and says how many captures it could not store', async () => {
     const cluster = await startPgCluster();
@@ -131,7 +140,7 @@ await describeWithPg('PostgreSQL going away while recording', () => {
     });
     const rec = await recordInto(cluster, 'rg', upstream.url, { record: { shutdownGrace: '2s' } });
     for (let i = 0; i < 10; i++) await (await request(`${rec.url}/before/${i}`)).body.dump();
-    expect(await waitStored(cluster, 'rg', (s) => s.has('/before/9'), 30_000)).toBe(true);
+    expect(await waitStored(cluster, 'rg', (s) => s.has('/before/9'), WAIT_MS)).toBe(true);
     await cluster.stop();
     for (let i = 0; i < 7; i++) {
       const res = await request(`${rec.url}/after/${i}`);
@@ -139,7 +148,7 @@ await describeWithPg('PostgreSQL going away while recording', () => {
       await res.body.dump();
     }
     rec.child.kill('SIGTERM');
-    expect(await exitWithin(rec, 60_000), rec.stderr()).toEqual({ code: 0, signal: null });
+    expect(await exitWithin(rec, WAIT_MS), rec.stderr()).toEqual({ code: 0, signal: null });
     expect(rec.stderr()).toMatch(/stopped; session "outage": 10 exchanges stored, 7 dropped \(not stored/);
-  }, 240_000);
+  }, LOADED_MACHINE_MS);
 });

@@ -8,11 +8,10 @@ import { runCliCaptured } from '../../helpers/replay.js';
 import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 import { deadPort, startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
 // The shadow's thread runs at nice 0 here (record.shadow.nice): at its default 19 it only gets CPU
 // this shared machine leaves idle, and these tests are about what it compares, not when.
-const LOADED_MACHINE_MS = 120_000;
 
 async function get(url: string): Promise<{ status: number; body: string }> {
   const r = await request(url);

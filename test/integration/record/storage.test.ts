@@ -6,6 +6,7 @@ import { openRecordingStore } from '../../../src/store/open-store.js';
 import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 async function upstream() {
   return startServer((req, res) => {
@@ -55,7 +56,7 @@ describe('recording storage', () => {
     expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
     expect(stored.map((e) => e.request.url)).toEqual([...range('first', 200), ...range('second', 400)]);
     expect(await sessionStats(db)).toMatchObject({ exchanges: 600, dropped: 0 });
-  });
+  }, LOADED_MACHINE_MS); // 600 proxied requests one after the other and two recorders: a minute at load 20
 
   it('a failing store never ends recording: captures dropped and counted, the proxy keeps forwarding, the cause logged once', async () => {
     const server = await upstream();
@@ -91,5 +92,5 @@ describe('recording storage', () => {
     expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(await sessionStats(db)).toMatchObject({ exchanges: 10, dropped: 20 });
     expect((await sessionStats(db))?.endedAt).not.toBeNull();
-  });
+  }, LOADED_MACHINE_MS);
 });

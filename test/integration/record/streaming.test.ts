@@ -118,8 +118,9 @@ describe('streams pass through untouched', () => {
     controller.abort();
     await expect(iterator.next()).rejects.toThrow();
     expect(await (await request(`${rec.url}/after`)).body.text()).toBe('ok');
-    // Wait for the aborted capture to be handed over (the proxy sees the close asynchronously).
-    for (let i = 0; i < 100 && rec.stats().captured < 2; i++) await new Promise((res) => setTimeout(res, 20));
+    // Wait for the aborted capture to be handed over (the proxy sees the close asynchronously); the
+    // bound is a hang bound: a fixed count of short sleeps ran out on a loaded machine.
+    await expect.poll(() => rec.stats().captured, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
     await rec.close();
     const stored = await readExchanges(rec.dbFile);
     expect(stored.map((e) => e.request.url).sort()).toEqual(['/after', '/endless']);

@@ -10,9 +10,7 @@ import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 import { createTestPki, getOver, renewal, startHttpsServer } from '../../helpers/tls.js';
-
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 const hello = (_req: unknown, res: ServerResponse): void => {
   res.writeHead(200, { 'content-type': 'application/json' });

@@ -98,14 +98,18 @@ describe('replay scheduling over real HTTP', () => {
 describe('transport failures', () => {
   it('a request past --timeout is an `error` result and the run completes', async () => {
     const mode = { slow: false };
+    // /slow answers only once the run is over: past any timeout, however loaded the machine. The
+    // timeout is long enough for the fast answers to arrive on a loaded machine (200 ms was not).
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
     const server = await startServer(async (req, res) => {
-      if (mode.slow && req.url === '/slow') await sleep(1500);
+      if (mode.slow && req.url === '/slow') await released;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
     });
     const { dbFile } = await recordSession(server.url, gets('/fast/1', '/slow', '/fast/2'));
     mode.slow = true;
-    const run = await replayRecorded(dbFile, server.url, { overrides: { replay: { timeout: 200 } } });
+    const run = await replayRecorded(dbFile, server.url, { overrides: { replay: { timeout: 5_000 } } }).finally(release);
     expect(run.results.map((r) => [r.url, r.verdict])).toEqual([
       ['/fast/1', 'pass'],
       ['/slow', 'error'],

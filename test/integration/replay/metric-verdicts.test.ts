@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gets, recordSession, replayRecorded } from '../../helpers/replay.js';
 import { seededRandom } from '../../helpers/random.js';
 import { startServer } from '../../helpers/servers.js';
-
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 /**
  * A service that "allocates" `perRequest` bytes (±10%, seeded) per request and says so in its own

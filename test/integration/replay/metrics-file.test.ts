@@ -6,9 +6,7 @@ import { parseMetrics, valueOf } from '../../helpers/prometheus.js';
 import { gets, recordSession, runCliCaptured } from '../../helpers/replay.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
-
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 describe('replay --metrics-file', () => {
   it('writes the run as Prometheus text: exchanges by verdict, duration, exit code', async () => {

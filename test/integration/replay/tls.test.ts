@@ -4,9 +4,7 @@ import { isReplayguardError } from '../../../src/errors.js';
 import { gets, recordSession, replayRecorded } from '../../helpers/replay.js';
 import { startServer } from '../../helpers/servers.js';
 import { createTestPki, startHttpsServer } from '../../helpers/tls.js';
-
-/** Real certificates, servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 const answer = (req: { url?: string }, res: ServerResponse): void => {
   res.writeHead(200, { 'content-type': 'application/json' });

@@ -3,13 +3,12 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { spawnStub } from '../../helpers/cli-stub.js';
+import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 import { scrape, valueOf } from '../../helpers/prometheus.js';
 import { seededRandom } from '../../helpers/random.js';
 import { recordDependency, startTestStub } from '../../helpers/stub.js';
 import { getOver, renewal } from '../../helpers/tls.js';
 
-/** Real certificates, recordings and stubs: generous on a loaded machine (a hang bound, not a speed check). */
-const LOADED_MACHINE_MS = 120_000;
 
 /** A dependency with items 1..5 recorded once each; item 6 was never asked for. */
 async function recordItems(): Promise<string> {

@@ -3,13 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { createComparer } from '../../../src/compare/index.js';
 import { createReferenceComparer } from '../../../src/compare/reference-comparer.js';
 import { compilePointerPattern, matchesByTable } from '../../../src/compare/pointer-pattern.js';
-import { escapeSegment } from '../../../src/compare/json-pointer.js';
+import { escapeSegment, parsePointer } from '../../../src/compare/json-pointer.js';
+import { compileRuleScope, type RuleScope, type ScopeKind } from '../../../src/compare/rule-scope.js';
+import type { NoiseRuleMatcher } from '../../../src/compare/noise/matcher.js';
 import type { CompareContext } from '../../../src/compare/index.js';
 import type { z } from 'zod';
 import type { compareSchema } from '../../../src/config/schema.js';
 import type { HeaderPairs } from '../../../src/types.js';
 import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 import { config, response } from './fixtures.js';
+import { MAX_CONTAINER_CHARS, serialisedBound } from '../../../src/compare/cap-value.js';
 
 /**
  * The optimised comparer must return exactly what the straightforward one returns (verdict, every
@@ -76,7 +79,8 @@ function scalar(r: SeededRandom): unknown {
     case 10:
       return `eyJ${r.hex(6)}.eyJ${r.hex(6)}.${r.hex(8)}`;
     default:
-      return r.pick(['', 'a', 'item 1', '42', 'x/y~z']);
+      // Values that name the recorded upstream, which a candidate may echo as its own address.
+      return r.pick(['', 'a', 'item 1', '42', 'x/y~z', 'http://staging:8080/get?a=1', 'staging:8080', 'next=http%3A%2F%2Fstaging%3A8080%2F']);
   }
 }
 
@@ -130,6 +134,8 @@ function mutate(v: unknown, r: SeededRandom, rate: number, shuffleRate = 2 * rat
     return out;
   }
   if (r.next() >= rate) return v;
+  // The candidate echoing its own address where the recording had the upstream's (origin mapping).
+  if (typeof v === 'string' && v.includes('staging') && r.next() < 0.5) return r.next() < 0.8 ? v.replaceAll('staging:8080', '127.0.0.1:41233') : `${v.replaceAll('staging:8080', '127.0.0.1:41233')}x`;
   if (typeof v === 'number') return r.next() < 0.7 ? v + (r.int(21) - 10) / 10 : String(v);
   if (typeof v === 'string') return r.next() < 0.5 ? scalar(r) : `${v}!`;
   return scalar(r);
@@ -175,6 +181,44 @@ function headersFor(r: SeededRandom): HeaderPairs {
   return h;
 }
 
+/** Now and then no origins (nothing to map), usually the replay target's and the upstream's, sometimes a preserved Host. */
+function originsFor(r: SeededRandom): Partial<CompareContext> {
+  const roll = r.next();
+  if (roll < 0.2) return {};
+  const origins = { recordedOrigin: 'http://staging:8080', candidateOrigin: 'http://127.0.0.1:41233' };
+  return roll < 0.85 ? origins : { ...origins, recordedHost: 'proxy.local:8080' };
+}
+
+/**
+ * JSON text as servers write it, not as JSON.stringify would: whitespace, numbers with exponents
+ * (`1e2`, which JSON.stringify writes as `100`), `\u` escapes, `\/`, and now and then a key written
+ * twice (the parser keeps the last). Parsing it gives back `v`.
+ */
+function looseJson(v: unknown, r: SeededRandom): string {
+  const space = (): string => (r.next() < 0.2 ? r.pick([' ', '\n  ', '\t']) : '');
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v !== 0 && r.next() < 0.4) {
+      const digits = String(Math.abs(v)).replace(/0+$/, '');
+      const exp = String(Math.abs(v)).length - digits.length;
+      return `${v < 0 ? '-' : ''}${digits}${r.pick(['e', 'E', 'e+'])}${exp}`;
+    }
+    return r.next() < 0.1 ? `${JSON.stringify(v)}${Number.isInteger(v) ? '.0' : '0'}` : JSON.stringify(v);
+  }
+  if (typeof v === 'string') {
+    if (r.next() < 0.7) return JSON.stringify(v);
+    const chars = [...v].map((c) => (c === '/' ? '\\/' : r.next() < 0.3 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : JSON.stringify(c).slice(1, -1)));
+    return `"${chars.join('')}"`;
+  }
+  if (Array.isArray(v)) return `[${space()}${v.map((x) => looseJson(x, r)).join(`,${space()}`)}${space()}]`;
+  if (v !== null && typeof v === 'object') {
+    const members = Object.entries(v).map(([k, x]) => `${looseJson(k, r)}${space()}:${space()}${looseJson(x, r)}`);
+    const entries = Object.keys(v);
+    if (entries.length > 0 && r.next() < 0.1) members.unshift(`${JSON.stringify(r.pick(entries))}:${JSON.stringify(r.pick(['overwritten', 1e21, 'x'.repeat(50)]))}`);
+    return `{${space()}${members.join(`,${space()}`)}${space()}}`;
+  }
+  return JSON.stringify(v);
+}
+
 interface Scenario {
   cfg: ReturnType<typeof config>;
   ctx: CompareContext;
@@ -199,10 +243,11 @@ function scenario(seed: number): Scenario {
     rules,
     routes: r.next() < 0.5 ? { 'GET /items': { ignore: r.next() < 0.5 ? [r.pick(PATTERNS)] : [], rules: routeRules } } : {},
   });
-  const text = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+  const loose = r.next() < 0.3;
+  const text = (v: unknown): string => (v === undefined ? '' : loose ? looseJson(v, r) : JSON.stringify(v));
   return {
     cfg,
-    ctx: { method: 'GET', route: r.pick(['/items', '/other']) },
+    ctx: { method: 'GET', route: r.pick(['/items', '/other']), ...originsFor(r) },
     recorded: text(rec),
     // Now and then a body that is no JSON at all or empty, so the non-JSON stages are covered too.
     candidate: r.next() < 0.03 ? r.pick(['', 'not json', '{"broken":']) : text(cand),
@@ -258,6 +303,29 @@ describe('optimised comparer against the reference comparer', () => {
     }
   }, 120_000);
 
+  it('no value parsed from a JSON text serialises longer than serialisedBound says, so capping may trust it', () => {
+    let near = 0;
+    for (let seed = 0; seed < 800; seed++) {
+      const r = seededRandom(seed);
+      // Documents around the container cap, written loosely, with numbers that grow when rewritten.
+      const items = Array.from({ length: r.int(120) }, () => (r.next() < 0.3 ? r.pick([1e20, 1e-7, 123e15, -5e20, 2.5e-9]) : value(r, 2)));
+      const text = looseJson(r.next() < 0.5 ? items : { items, meta: document(r) }, r);
+      const bound = serialisedBound(text);
+      const parsed = JSON.parse(text) as unknown;
+      const stack: unknown[] = [parsed];
+      while (stack.length > 0) {
+        const v = stack.pop();
+        // Capping serialises containers only; strings are capped by their length.
+        if (v === null || typeof v !== 'object') continue;
+        expect(JSON.stringify(v).length, text).toBeLessThanOrEqual(bound);
+        stack.push(...Object.values(v));
+      }
+      if (bound <= MAX_CONTAINER_CHARS && JSON.stringify(parsed).length > MAX_CONTAINER_CHARS / 2) near++;
+    }
+    // The bound is used, and tested, near the cap and not only on small documents.
+    expect(near).toBeGreaterThan(10);
+  });
+
   it('the generator produces every verdict and filters by every kind of rule (the property is not vacuous)', () => {
     const verdicts = new Set<string>();
     const kinds = new Set<string>();
@@ -273,7 +341,7 @@ describe('optimised comparer against the reference comparer', () => {
     }
     expect([...verdicts].sort()).toEqual(expect.arrayContaining(['noise', 'pass', 'regression']));
     expect(filtered).toBeGreaterThan(300);
-    expect([...kinds].sort()).toEqual(expect.arrayContaining(['ignore', 'keys', 'match', 'relative', 'tolerance', 'unordered', 'unorderedBy']));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['ignore', 'keys', 'match', 'relative', 'tolerance', 'unordered', 'unorderedBy', 'origin']));
   });
 });
 
@@ -297,6 +365,37 @@ describe('specialised pointer-pattern matchers against the general glob table', 
         }
       }),
       { numRuns: 2000, seed: 20261217 },
+    );
+  }, 120_000);
+
+  it('the rule automaton puts a node in a rule\'s scope exactly when the table matches its pointer (exact, at or below, parent)', () => {
+    const key = fc.constantFrom('a', 'b', 'items', '0', '1', '12', 'a/b', 'm~n', '~1', '');
+    const segment = fc.oneof(key, fc.constant('*'), fc.constant('**'));
+    const pattern = fc.array(segment, { maxLength: 4 }).map((segs) => segs.map((x) => `/${x === '*' || x === '**' ? x : escapeSegment(x)}`).join(''));
+    const kind = fc.constantFrom<ScopeKind>('exact', 'at-or-below', 'parent');
+    const pointer = fc.array(key, { maxLength: 6 }).map((keys) => keys.map((k) => `/${escapeSegment(k)}`).join(''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(pattern, kind), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.array(pointer, { minLength: 1, maxLength: 4 }), (rules, unscoped, pointers) => {
+        const matchers: NoiseRuleMatcher[] = rules.map(([source, at], i) => ({ describe: () => `${i}`, filters: () => false, scope: { pattern: source, at } }));
+        // A matcher without a scope is in every node's list.
+        if (unscoped) matchers.push({ describe: () => 'any', filters: () => false });
+        const root = compileRuleScope(matchers);
+        for (const p of pointers) {
+          const keys = parsePointer(p);
+          let scope: RuleScope = root;
+          // Indices go through `element`, as the walk does for arrays.
+          for (const k of keys) scope = /^\d+$/.test(k) && k === String(Number(k)) ? scope.element(Number(k)) : scope.child(k);
+          const parent = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+          const expected = matchers.filter((m) => {
+            if (!m.scope) return true;
+            if (m.scope.at === 'exact') return matchesByTable(m.scope.pattern, p, false);
+            if (m.scope.at === 'at-or-below') return matchesByTable(m.scope.pattern, p, true);
+            return p !== '' && matchesByTable(m.scope.pattern, parent, false);
+          });
+          expect(scope.rules.map((m) => m.describe()), `${p} under ${JSON.stringify(rules)}`).toEqual(expected.map((m) => m.describe()));
+        }
+      }),
+      { numRuns: 2000, seed: 20261218 },
     );
   }, 120_000);
 });
