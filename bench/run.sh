@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# replayguard benchmarks: proxy overhead, replay throughput, compare throughput, scale, stub rate and memory.
+# replayguard benchmarks: proxy overhead, replay throughput, compare throughput, scale, stub rate and memory, live shadow cost.
 #   npm run bench                 # full run, about 20-25 min on 2 cores
 #   npm run bench -- --quick      # about 5 min: 1 rep, short runs, a 200k-exchange scale database
 #   bash bench/run.sh --only proxy,compare [--quick]      (pg needs a PostgreSQL at $BENCH_PG)
@@ -12,7 +12,7 @@ REPO="$(cd "$HERE/.." && pwd)"
 cd "$REPO"
 
 QUICK=""
-ONLY="proxy,replay,compare,scale,pg,stub,stub-scale"
+ONLY="proxy,replay,compare,scale,pg,stub,stub-scale,shadow"
 while (($#)); do
   case "$1" in
     --quick) QUICK="--quick" ;;
@@ -56,7 +56,7 @@ trap on_signal INT TERM
 
 t0=$(date +%s)
 failed=()
-for name in proxy replay compare scale pg stub stub-scale; do
+for name in proxy replay compare scale pg stub stub-scale shadow; do
   [[ ",$ONLY," == *",$name,"* ]] || continue
   echo "=== bench/$name.mjs $QUICK ($(date -u +%H:%M:%S))"
   node "$HERE/$name.mjs" $QUICK > >(tee "$BENCH_RESULTS/$name.log") 2>&1 &

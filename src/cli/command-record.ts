@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { resolveLocation } from '../store/open-store.js';
 import { collect, fractionArg, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
-import { clientTlsOptions, clientTlsOverrides, serverTlsOverride, type ClientTlsFlags } from './tls-flags.js';
-import { isReplayguardError, reasonOf } from '../errors.js';
+import { clientTlsOptions, clientTlsOverrides, reloadTlsOnSighup, serverTlsOptions, serverTlsOverride, type ClientTlsFlags, type ServerTlsFlags } from './tls-flags.js';
 
 /** How long flushing may take once the grace period has cut what was in flight. */
 const FLUSH_ALLOWANCE_MS = 10_000;
 
-interface RecordFlags extends ClientTlsFlags {
+interface RecordFlags extends ClientTlsFlags, ServerTlsFlags {
   upstream?: string;
   port?: number;
   host?: string;
@@ -19,8 +18,6 @@ interface RecordFlags extends ClientTlsFlags {
   include?: string[];
   exclude?: string[];
   maxBodyBytes?: number;
-  tlsCert?: string;
-  tlsKey?: string;
   shadow?: string;
   shadowBaseline?: string;
   shadowSample?: number;
@@ -41,9 +38,8 @@ export function registerRecord(program: Command, io: CliIo): void {
     .option('--sample <fraction>', 'fraction of traffic recorded, 0..1 (all is forwarded)', fractionArg('--sample'))
     .option('--include <pattern>', 'record only matching requests, e.g. "GET /api/**" (repeatable)', collect)
     .option('--exclude <pattern>', 'never record matching requests, e.g. /health (repeatable)', collect)
-    .option('--max-body-bytes <n>', 'store at most this many bytes of each body [default: 1048576]', intArg('--max-body-bytes'))
-    .option('--tls-cert <file>', 'listen with TLS, serving this PEM certificate (reloaded on SIGHUP)')
-    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option('--max-body-bytes <n>', 'store at most this many bytes of each body [default: 1048576]', intArg('--max-body-bytes'));
+  serverTlsOptions(command)
     .option('--shadow <url>', 'mirror a sample of live requests to this candidate after each client has its answer, and compare')
     .option('--shadow-baseline <url>', 'a second instance of the code the upstream runs: differences it shows too are noise')
     .option('--shadow-sample <fraction>', 'fraction of recorded requests mirrored, 0..1 [default: 0.05]', fractionArg('--shadow-sample'))
@@ -61,7 +57,7 @@ export function registerRecord(program: Command, io: CliIo): void {
           include: flags.include,
           exclude: flags.exclude,
           maxBodyBytes: flags.maxBodyBytes,
-          tls: serverTlsOverride(flags),
+          tls: serverTlsOverride(flags, 'record'),
           upstreamTls: clientTlsOverrides(flags),
           shadow: { target: flags.shadow, baseline: flags.shadowBaseline, sample: flags.shadowSample, methods: flags.shadowMethods, out: flags.shadowOut },
         },
@@ -70,17 +66,7 @@ export function registerRecord(program: Command, io: CliIo): void {
       // Loaded only by `record`: the proxy, prom-client and the shadow mirror weigh on every other command's memory.
       const { startRecorder } = await import('../record/recorder.js');
       const recorder = await startRecorder({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, env: io.env, cwd: io.cwd, log: (line) => io.err(line) });
-      // SIGHUP: a renewed certificate is served to new connections; open ones keep working. A bad
-      // file keeps the old certificate and says why.
-      // Only with TLS: otherwise SIGHUP keeps its default (a closed terminal stops the recorder).
-      if (config.record.tls) io.onSignal('SIGHUP', () => {
-        try {
-          recorder.reloadTls();
-          io.err('replayguard record: SIGHUP: TLS certificate reloaded');
-        } catch (e) {
-          io.err(`replayguard record: SIGHUP: kept the current certificate: ${isReplayguardError(e) ? e.describe() : reasonOf(e)}`);
-        }
-      });
+      if (config.record.tls) reloadTlsOnSighup(io, 'record', () => recorder.reloadTls());
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string): void => {

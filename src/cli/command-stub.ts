@@ -2,11 +2,11 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadFaultPlan } from '../faults/fault-plan.js';
 import { resolveLocation } from '../store/open-store.js';
-import { startStub } from '../stub/stub-server.js';
 import { collect, intArg } from './parse-values.js';
 import { resolveForCli, type CliIo } from './cli-io.js';
+import { reloadTlsOnSighup, serverTlsOptions, serverTlsOverride, type ServerTlsFlags } from './tls-flags.js';
 
-interface StubFlags {
+interface StubFlags extends ServerTlsFlags {
   db?: string;
   session?: string;
   port?: number;
@@ -28,7 +28,7 @@ function latencyArg(v: string): 'none' | 'recorded' | number {
 }
 
 export function registerStub(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('stub')
     .description('serve a recorded session as the dependency it was recorded from, optionally injecting faults from a plan')
     .option('--db <file>', 'recordings database [default: recordings/replayguard.db]')
@@ -41,8 +41,8 @@ export function registerStub(program: Command, io: CliIo): void {
     .option('--on-miss <policy>', 'fail (502 naming the closest recorded requests), passthrough=URL, record=URL [default: fail]')
     .option('--latency <mode>', 'none, recorded, or a scale of the recorded time such as 0.5 [default: none]', latencyArg)
     .option('--ignore <part>', 'leave a request part out of matching: a JSON pointer (/nonce, **/ts) or a query name (_) (repeatable)', collect)
-    .option('--match-header <name>', 'a request header that must match too (repeatable)', collect)
-    .action(async (flags: StubFlags) => {
+    .option('--match-header <name>', 'a request header that must match too (repeatable)', collect);
+  serverTlsOptions(command).action(async (flags: StubFlags) => {
       const faults = flags.faults ? loadFaultPlan(path.resolve(io.cwd, flags.faults)) : undefined;
       const { config } = resolveForCli(io, flags.config, {
         db: flags.db,
@@ -56,10 +56,14 @@ export function registerStub(program: Command, io: CliIo): void {
           ignore: flags.ignore,
           matchHeaders: flags.matchHeader,
           faults,
+          tls: serverTlsOverride(flags, 'stub'),
         },
       });
       // Relative paths are relative to the CLI's working directory; URLs (postgres://) stay URLs.
+      // Loaded only by `stub`: prom-client weighs on every other command's memory.
+      const { startStub } = await import('../stub/stub-server.js');
       const stub = await startStub({ config: { ...config, db: resolveLocation(config.db, io.cwd) }, log: (line) => io.err(line), env: io.env, cwd: io.cwd });
+      if (config.stub.tls) reloadTlsOnSighup(io, 'stub', () => stub.reloadTls());
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           const s = stub.stats();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ReplayguardError } from '../errors.js';
+import { isReplayguardError, reasonOf, ReplayguardError } from '../errors.js';
+import type { CliIo } from './cli-io.js';
 import { collect } from './parse-values.js';
 
 /** The client-side TLS flags `record` (towards its upstream) and `replay` (towards targets) share. */
@@ -23,11 +24,39 @@ export function clientTlsOverrides(flags: ClientTlsFlags): { ca?: string[]; cert
   return { ca: flags.ca, cert: flags.clientCert, key: flags.clientKey, insecure: flags.insecure };
 }
 
+/** The listener's TLS flags (`record`, `stub`). */
+export interface ServerTlsFlags {
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export function serverTlsOptions(command: Command): Command {
+  return command
+    .option('--tls-cert <file>', 'listen with TLS, serving this PEM certificate (reloaded on SIGHUP)')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert');
+}
+
 /** `--tls-cert` and `--tls-key` come together. */
-export function serverTlsOverride(flags: { tlsCert?: string; tlsKey?: string }): { cert: string; key: string } | undefined {
+export function serverTlsOverride(flags: ServerTlsFlags, command: string): { cert: string; key: string } | undefined {
   if (flags.tlsCert === undefined && flags.tlsKey === undefined) return undefined;
   if (flags.tlsCert === undefined || flags.tlsKey === undefined) {
-    throw new ReplayguardError('RG_ERR_USAGE', { details: `--tls-cert and --tls-key go together (got only ${flags.tlsCert === undefined ? '--tls-key' : '--tls-cert'})`, command: 'record' });
+    throw new ReplayguardError('RG_ERR_USAGE', { details: `--tls-cert and --tls-key go together (got only ${flags.tlsCert === undefined ? '--tls-key' : '--tls-cert'})`, command });
   }
   return { cert: flags.tlsCert, key: flags.tlsKey };
+}
+
+/**
+ * SIGHUP: a renewed certificate is served to new connections; open ones keep working. A bad file
+ * keeps the old certificate and says why. Only with TLS: otherwise SIGHUP keeps its default (a closed
+ * terminal stops the process).
+ */
+export function reloadTlsOnSighup(io: CliIo, command: string, reload: () => void): void {
+  io.onSignal('SIGHUP', () => {
+    try {
+      reload();
+      io.err(`replayguard ${command}: SIGHUP: TLS certificate reloaded`);
+    } catch (e) {
+      io.err(`replayguard ${command}: SIGHUP: kept the current certificate: ${isReplayguardError(e) ? e.describe() : reasonOf(e)}`);
+    }
+  });
 }

@@ -106,6 +106,14 @@ const clientTlsSchema = z
   .strict()
   .refine((t) => (t.cert === undefined) === (t.key === undefined), 'mutual TLS needs both cert and key (--client-cert and --client-key)');
 
+/** The certificate a listener (the recorder, the stub) serves. */
+const serverTlsSchema = z
+  .object({
+    cert: z.string().min(1).describe('certificate (PEM, with its chain) served; reloaded on SIGHUP'),
+    key: z.string().min(1).describe('private key (PEM) of that certificate'),
+  })
+  .strict();
+
 const recordSchema = z
   .object({
     upstream: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://staging:8080' }).optional().describe('where the proxy forwards every request'),
@@ -119,14 +127,7 @@ const recordSchema = z
     upstreamTimeout: duration.default(30_000).describe('upstream response-head timeout, e.g. "30s" (default 30 s); clients then get 504'),
     shutdownGrace: duration.default(10_000).describe('on SIGINT/SIGTERM, how long in-flight requests (and endless streams such as SSE) may take before their connections are closed, e.g. "10s" (default 10 s)'),
     preserveHost: z.boolean().default(false).describe('forward the client\'s Host header instead of the upstream\'s (X-Forwarded-Host carries it either way)'),
-    tls: z
-      .object({
-        cert: z.string().min(1).describe('certificate (PEM, with its chain) the proxy serves; reloaded on SIGHUP'),
-        key: z.string().min(1).describe('private key (PEM) of that certificate'),
-      })
-      .strict()
-      .optional()
-      .describe('listen with TLS (https) instead of plain http'),
+    tls: serverTlsSchema.optional().describe('listen with TLS (https) instead of plain http'),
     upstreamTls: clientTlsSchema.prefault({}).describe('TLS towards an https upstream: extra CAs, a client certificate, or no verification'),
     shadow: z
       .object({
@@ -139,6 +140,7 @@ const recordSchema = z
         timeout: duration.default(10_000).describe('per-request timeout towards the candidate and baseline'),
         out: z.string().default(SHADOW_OUT_DEFAULT).describe('folder of the rolling shadow run (results.db, reports from `replayguard report --shadow`)'),
         summaryEvery: duration.default(10_000).describe('how often learned noise is applied and the run summary and /metrics gauges are refreshed'),
+        nice: z.number().int().min(0).max(19).default(19).describe('CPU priority (Linux nice value) of the thread that sends and compares: at 19 it uses only CPU the proxy leaves idle, falling behind (and dropping, counted) on a busy machine rather than slowing clients; 0 competes equally'),
       })
       .strict()
       .refine((s) => s.baseline === undefined || s.target !== undefined, 'a shadow baseline needs a shadow target (--shadow URL)')
@@ -330,6 +332,7 @@ const stubSchema = z
     matchHeaders: z.array(z.string().min(1)).default([]).describe('request headers that must match too (none by default)'),
     seed: z.number().int().optional().describe('overrides the fault plan\'s seed'),
     faults: faultPlanSchema.optional().describe('fault plan: { "seed": 7, "faults": [ { "match": "GET /price/**", "probability": 0.5, "latency": { "ms": 1000 } } ] }'),
+    tls: serverTlsSchema.optional().describe('listen with TLS (https) instead of plain http'),
   })
   .strict();
 

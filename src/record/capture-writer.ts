@@ -1,10 +1,11 @@
-import { Worker } from 'node:worker_threads';
-import { reasonOf, ReplayguardError, type ErrorCode } from '../errors.js';
+import type { Worker } from 'node:worker_threads';
+import { reasonOf, ReplayguardError } from '../errors.js';
 import type { Capture, SessionInfo } from '../types.js';
 import { bodyBytesOf, packBatch } from './capture-batch.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 import type { LatencySeries, UpstreamObservation } from './upstream-latency.js';
 import { displayLocation } from '../store/open-store.js';
+import { deserializeError, spawnThread } from '../worker-thread.js';
 
 export interface CaptureWriterOptions extends WriterInit {
   /** Bytes of captures waiting (queued here or being written) beyond which new ones are dropped. */
@@ -47,18 +48,6 @@ function newBatchBuffer(size: number): ArrayBuffer {
   return b.buffer as ArrayBuffer;
 }
 
-function spawnWriter(init: WriterInit): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from source (tests, tsx): the worker needs the TypeScript loader registered first.
-    const api = import.meta.resolve('tsx/esm/api');
-    const target = new URL('./writer-worker.ts', here).href;
-    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-    return new Worker(code, { eval: true, workerData: init });
-  }
-  return new Worker(new URL('./writer-worker.js', here), { workerData: init });
-}
-
 /**
  * The recorder's side of storage: a bounded in-memory queue flushed to the writer thread in batches.
  * `enqueue` never blocks and never throws: past the bound a capture is dropped and counted, so a slow
@@ -96,19 +85,19 @@ export class CaptureWriter {
     this.pool.length > 0 && this.pool[this.pool.length - 1]!.byteLength >= size ? this.pool.pop()! : newBatchBuffer(size);
 
   constructor(private readonly options: CaptureWriterOptions) {
-    this.worker = spawnWriter({
+    this.worker = spawnThread(import.meta.url, 'writer-worker', {
       location: options.location,
       session: options.session,
       redact: options.redact,
       redactionKey: options.redactionKey,
       routeTemplates: options.routeTemplates,
       maxDecodedBytes: options.maxDecodedBytes,
-    });
+    } satisfies WriterInit);
     this.readyPromise = new Promise((resolve, reject) => {
       const onMessage = (m: FromWriter): void => {
         if (m.type === 'ready') resolve(m.session);
         else if (m.type === 'fatal') {
-          reject(m.error.code ? new ReplayguardError(m.error.code as ErrorCode, m.error.params ?? {}) : new ReplayguardError('RG_ERR_WRITER_START', { file: displayLocation(options.location), reason: m.error.message }));
+          reject(deserializeError(m.error, (reason) => new ReplayguardError('RG_ERR_WRITER_START', { file: displayLocation(options.location), reason })));
         }
       };
       this.worker.on('message', onMessage);

@@ -64,6 +64,22 @@ function upstreamHistogram(read: () => Promise<LatencySeries[]>): Metric {
   return metric as unknown as Metric;
 }
 
+/**
+ * A counter whose value is a running total kept elsewhere, read at scrape time, so whoever counts
+ * pays nothing per event for the metric (reset + inc keeps it monotonic: the total is).
+ */
+export function totalCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
 export function createRecorderMetrics(options: { counts: () => CaptureCounts; upstreamLatency: () => Promise<LatencySeries[]> }): RecorderMetrics {
   const registry = new Registry();
   // process_cpu_seconds_total, process_resident_memory_bytes, nodejs_*: what a dashboard (or a
@@ -72,18 +88,7 @@ export function createRecorderMetrics(options: { counts: () => CaptureCounts; up
   const { counts } = options;
   registry.registerMetric(upstreamHistogram(options.upstreamLatency));
   const batches = new Histogram({ name: 'replayguard_writer_batch_duration_seconds', help: 'Time from a batch of captures sent to the writer thread to its write acknowledged', buckets: BATCH_BUCKETS, registers: [registry] });
-  // Counters fed from storage's own totals at scrape time (reset + inc keeps them monotonic: the totals are).
-  const fromStorage = (name: string, help: string, read: (c: CaptureCounts) => number): void => {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(counts()));
-      },
-    });
-  };
+  const fromStorage = (name: string, help: string, read: (c: CaptureCounts) => number): void => totalCounter(registry, name, help, () => read(counts()));
   fromStorage('replayguard_requests_forwarded_total', 'Requests forwarded to the upstream (recorded or not)', (c) => c.forwarded);
   fromStorage('replayguard_captures_total', 'Exchanges captured and handed to storage', (c) => c.captured);
   fromStorage('replayguard_captures_recorded_total', 'Captures written to the recordings database', (c) => c.written);

@@ -1,6 +1,7 @@
 import type { RedactConfig } from '../config/schema.js';
 import type { SessionInfo } from '../types.js';
 import type { PackedBatch } from './capture-batch.js';
+import type { SerializedError } from '../worker-thread.js';
 import type { LatencySeries } from './upstream-latency.js';
 
 /** What the writer thread is started with. */
@@ -23,12 +24,7 @@ export type ToWriter =
   /** Shutdown: stop retrying an unreachable store at `at` (epoch ms); what is not written by then is counted as dropped. */
   | { type: 'stopBy'; at: number };
 
-/** A ReplayguardError flattened for postMessage (class identity does not survive the clone). */
-export interface SerializedError {
-  code?: string;
-  params?: Record<string, unknown>;
-  message: string;
-}
+export type { SerializedError } from '../worker-thread.js';
 
 export type FromWriter =
   | { type: 'ready'; session: SessionInfo }

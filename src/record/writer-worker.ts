@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { isReplayguardError, reasonOf } from '../errors.js';
+import { reasonOf } from '../errors.js';
+import { serializeError } from '../worker-thread.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { openRecordingStore } from '../store/open-store.js';
 import type { RecordingStore } from '../store/store.js';
@@ -38,7 +39,7 @@ try {
   recorderId = await store.registerRecorder?.(sessionId, { host: hostname(), pid: process.pid, upstream: init.session.upstream, startedAt: init.session.startedAt });
   send({ type: 'ready', session });
 } catch (e) {
-  send({ type: 'fatal', error: isReplayguardError(e) ? { code: e.code, params: e.params, message: e.message } : { message: reasonOf(e) } });
+  send({ type: 'fatal', error: serializeError(e) });
   process.exit(1);
 }
 

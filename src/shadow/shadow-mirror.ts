@@ -1,40 +1,26 @@
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
+import type { Worker } from 'node:worker_threads';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createComparer } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
-import { NoiseLearner } from '../noise/noise-learner.js';
-import { createRedactor } from '../redact/redactor.js';
-import { createTargetClient, type TargetClient } from '../replay/http-client.js';
-import { createExchangeReplayer } from '../replay/replay-exchange.js';
-import { createRequestBuilder } from '../replay/request-builder.js';
+import { ReplayguardError, reasonOf } from '../errors.js';
+import { bodyBytesOf, packBatch } from '../record/capture-batch.js';
 import { isMutating } from '../replay/scheduler.js';
-import { createRouteTemplater } from '../routes/route-template.js';
-import { evaluateFailOn } from '../run/fail-policy.js';
-import { prepareOutDir } from '../run/out-dir.js';
-import { createSummaryBuilder } from '../report/summary-builder.js';
-import { openResultsStore, resultsLocation } from '../store/open-store.js';
-import type { ResultsStore } from '../store/store.js';
-import { storedForm } from '../store/stored-result.js';
-import { verdictOf } from '../compare/classify-verdict.js';
-import type { Comparison, Difference } from '../types/comparison.js';
-import type { Capture, Exchange } from '../types/exchange.js';
-import type { ReplayResult, RunInfo, RunSummary } from '../types/run.js';
+import type { Capture } from '../types/exchange.js';
+import type { RunSummary } from '../types/run.js';
+import { deserializeError, spawnThread } from '../worker-thread.js';
+import type { FromShadow, ShadowInit, ToShadow } from './shadow-protocol.js';
 
 /**
  * Live shadowing, Diffy's way: a sampled share of the requests the recorder has already answered is
  * sent again to a candidate (and a baseline running the code the upstream runs), and compared with
- * the live answer by the very replayer and comparer `replay` uses, rules and learned noise included.
+ * the live answer (shadow-engine.ts, on a thread of its own: shadow-worker.ts).
  *
  * Never in the client's way: a request is offered only once its response is complete (the recorder's
- * capture hook), `offer` does no I/O and never throws, and the queue is bounded (past it a mirrored
- * request is dropped and counted). A candidate that is dead or slow costs shadow results, never
- * client latency.
- *
- * Results go to a results store (`<record.shadow.out>/results.db`) as one rolling run: appended as
- * they come, and every `record.shadow.summaryEvery` the learned noise is applied and the run's summary
- * rewritten, so `replayguard report --shadow` renders the current state, and the per-route gauges in
- * `/metrics` are set from the same summary.
+ * capture hook), and `offer` does no I/O and never throws; the proxy's thread only samples, counts
+ * and hands batches over. How many sampled requests are outstanding (here, queued on the thread or in
+ * flight) is bounded: past it a request is dropped and counted. A candidate that is dead or slow, or a
+ * shadow thread that died, costs shadow results, never client latency.
  */
 
 export interface ShadowMirrorOptions {
@@ -60,8 +46,8 @@ export interface ShadowStats {
   mirrored: number;
   compared: number;
   dropped: number;
-  queued: number;
-  inFlight: number;
+  /** Sampled and not finished: waiting here, queued on the shadow thread, or in flight. */
+  pending: number;
 }
 
 export interface ShadowMirror {
@@ -72,74 +58,46 @@ export interface ShadowMirror {
   stats(): ShadowStats;
   /** Store what is pending, apply learned noise, rewrite the summary and the gauges; returns it. */
   summarize(): Promise<RunSummary>;
-  /** Wait for what is queued and in flight, summarize a last time, close clients and store. */
+  /** Hand over what waits, let the thread finish what is in flight and summarize a last time, stop it. */
   close(): Promise<void>;
 }
 
-const RESULT_BATCH = 200;
-const COMPARE_BODY_CAP = 8 * 1024 * 1024;
-
-/** What learned noise (and recording drift) filtered or marked, put back as the comparer first found it. */
-export function unlearned(comparison: Comparison): Comparison {
-  const learned = (d: Difference): boolean => d.filteredBy !== undefined && /^(learned noise|recording drift)/.test(d.filteredBy);
-  if (!comparison.filtered.some(learned) && !comparison.differences.some((d) => d.unreproduced)) return comparison;
-  const differences = [
-    ...comparison.differences.map(({ unreproduced: _u, ...d }) => d),
-    ...comparison.filtered.filter(learned).map(({ filteredBy: _f, ...d }) => d),
-  ];
-  const filtered = comparison.filtered.filter((d) => !learned(d));
-  return { ...comparison, differences, filtered, verdict: verdictOf(differences, filtered) };
-}
+/** Sampled exchanges are handed to the thread at least this often… */
+const FLUSH_MS = 50;
+/** …or once this many are waiting, or this many body bytes (packing copies them on the proxy's loop). */
+const BATCH_ITEMS = 256;
+const BATCH_BYTES = 1024 * 1024;
 
 export async function startShadowMirror(options: ShadowMirrorOptions): Promise<ShadowMirror> {
   const { config, registry, warn } = options;
   const shadow = config.record.shadow;
-  const target = shadow.target!;
   const random = options.random ?? Math.random;
   const methods = new Set(shadow.methods.map((m) => m.toUpperCase()));
   const mutating = [...methods].filter(isMutating);
   if (mutating.length) {
     warn(`shadowing mutating methods (${mutating.join(', ')}): the candidate${shadow.baseline ? ' and the baseline' : ''} will execute those requests a second time; point them at data that may be changed`);
   }
-
   const outDir = path.resolve(options.cwd ?? process.cwd(), shadow.out);
-  prepareOutDir(outDir);
-  const store: ResultsStore = await openResultsStore(resultsLocation(outDir));
-  const startedAt = Date.now();
-  const run: RunInfo = await store.createRun({
-    startedAt,
-    target,
-    baseline: shadow.baseline ?? null,
-    recordingsDb: options.recordingsDb,
-    session: `shadow of ${options.session}`,
-    configFingerprint: '',
-    config,
-  });
 
-  const clientOptions = { connections: shadow.concurrency, timeoutMs: shadow.timeout, maxBodyBytes: COMPARE_BODY_CAP, tls: options.tls };
-  const candidate = createTargetClient(new URL(target).origin, clientOptions);
-  const baseline: TargetClient | null = shadow.baseline ? createTargetClient(new URL(shadow.baseline).origin, clientOptions) : null;
-  const learning = config.noise.learn && baseline !== null;
-  const comparer = createComparer(learning && config.noise.headers ? { ...config.compare, headers: [...config.compare.headers, '*'] } : config.compare);
-  const redactor = createRedactor({ config: config.redact, key: options.redactionKey, maxDecodedBytes: config.compare.maxDecodedBytes });
-  const templater = createRouteTemplater(config.routes.templates);
-  const build = createRequestBuilder({ headers: {} });
-  // The request is sent as the client sent it (credentials included); what is stored is redacted.
-  const unredacted = new Map<number, Exchange>();
-  const replayer = createExchangeReplayer({
-    candidate,
-    baseline,
-    repeat: 1,
-    comparer,
-    buildRequest: (e) => build(unredacted.get(e.id) ?? e),
-    storeCap: config.replay.maxBodyBytes,
-    // Live traffic is not a scripted flow: ids the candidate creates are not carried anywhere.
-    stateful: false,
-    redactor,
-    secrets: new Map(),
+  const init: ShadowInit = {
+    config: config as Config,
+    redactionKey: new Uint8Array(options.redactionKey),
+    session: options.session,
+    recordingsDb: options.recordingsDb,
+    outDir,
+    tls: options.tls,
+  };
+  const worker: Worker = spawnThread(import.meta.url, 'shadow-worker', init);
+  const startError = (reason: string): ReplayguardError => new ReplayguardError('RG_ERR_SHADOW_START', { dir: outDir, reason });
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (m: FromShadow): void => {
+      if (m.type === 'ready') resolve();
+      else if (m.type === 'fatal') reject(deserializeError(m.error, startError));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', (e) => reject(startError(reasonOf(e))));
+    worker.once('exit', (code) => reject(startError(`the thread exited with code ${code}`)));
   });
-  // Diffy-style counts accumulated for the life of the run; the model is re-derived at each summary.
-  const learner = learning ? new NoiseLearner(config.noise, 'baseline') : null;
 
   const mirrored = new Counter({ name: 'replayguard_shadow_mirrored_total', help: 'Live requests sampled for shadowing and queued', registers: [registry] });
   const dropped = new Counter({ name: 'replayguard_shadow_dropped_total', help: 'Sampled requests dropped because the shadow queue was full (clients unaffected)', registers: [registry] });
@@ -161,97 +119,29 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
     help: 'Sampled requests waiting to be shadowed or in flight',
     registers: [registry],
     collect() {
-      this.set(queue.length + inFlight);
+      this.set(pending);
     },
   });
 
-  const queue: Capture[] = [];
-  let inFlight = 0;
-  let seq = 0;
   const counts = { mirrored: 0, compared: 0, dropped: 0 };
-  let pending: ReplayResult[] = [];
+  /** Sampled and not yet reported finished by the thread. */
+  let pending = 0;
+  let batch: Capture[] = [];
+  let batchBytes = 0;
+  let timer: NodeJS.Timeout | null = null;
   let closed = false;
-  let idle: Array<() => void> = [];
-  let writing: Promise<void> = Promise.resolve();
+  /** The thread ended (crashed, or closed): what is offered from now on is dropped and counted. */
+  let dead = false;
+  const asked = new Map<number, { resolve: (s: RunSummary) => void; reject: (e: Error) => void }>();
+  let nextAsk = 1;
+  let onClosed: (() => void) | null = null;
 
-  const flushPending = (): Promise<void> => {
-    const batch = pending;
-    pending = [];
-    // One writer at a time, in order; a failing store costs shadow results, never the proxy.
-    writing = writing.then(() => (batch.length ? store.append(batch) : undefined)).catch((e: unknown) => warn(`shadow results could not be stored: ${(e as Error).message}`));
-    return writing;
+  const drop = (n: number): void => {
+    counts.dropped += n;
+    dropped.inc(n);
   };
 
-  async function shadowOne(capture: Capture): Promise<void> {
-    const id = ++seq;
-    const raw: Exchange = { ...capture, id, sessionId: 0, seq: id, route: templater.templateOf(capture.request.url) };
-    unredacted.set(id, raw);
-    try {
-      const { result, noise } = await replayer.run(redactor.redact(raw), run.id);
-      if (learner && result.comparison) learner.observe(result.method, result.route, result.comparison.differences, noise ?? []);
-      counts.compared++;
-      compared.inc();
-      pending.push(result);
-      if (pending.length >= RESULT_BATCH) void flushPending();
-    } finally {
-      unredacted.delete(id);
-    }
-  }
-
-  function pump(): void {
-    while (inFlight < shadow.concurrency && queue.length > 0) {
-      const capture = queue.shift()!;
-      inFlight++;
-      shadowOne(capture)
-        .catch((e: unknown) => warn(`internal error while shadowing ${capture.request.method} ${capture.request.url}: ${(e as Error).message}`))
-        .finally(() => {
-          inFlight--;
-          pump();
-          if (inFlight === 0 && queue.length === 0) {
-            const waiters = idle;
-            idle = [];
-            for (const w of waiters) w();
-          }
-        });
-    }
-  }
-
-  async function summarize(): Promise<RunSummary> {
-    await flushPending();
-    const model = learner?.finish() ?? null;
-    const builder = createSummaryBuilder();
-    let changed: ReplayResult[] = [];
-    for await (const stored of store.results(run.id)) {
-      let result = stored;
-      if (model && stored.comparison) {
-        // Each summary judges with the model learned so far, from the comparison as first made: the
-        // model grows with the run, and one learned earlier may have filtered what this one keeps.
-        const comparison = model.apply(stored, unlearned(stored.comparison));
-        if (comparison.verdict !== stored.verdict || comparison.differences.length !== stored.comparison.differences.length) {
-          result = { ...stored, comparison, verdict: comparison.verdict };
-          changed.push(result);
-        }
-      }
-      builder.add(storedForm(result));
-    }
-    if (changed.length) await store.reclassify(changed);
-    changed = [];
-    const c = builder.counts();
-    const { exitCode, reason } = evaluateFailOn(config.replay.failOn, c, 0);
-    const endedAt = Date.now();
-    const summary = builder.build(
-      { ...run, endedAt, counts: c },
-      {
-        learnedNoise: model?.learned() ?? [],
-        unreproduced: model?.unreproduced() ?? [],
-        noiseTests: model?.tests() ?? null,
-        latency: [],
-        exitCode,
-        exitReason: `live shadow, rolling: ${reason}`,
-        durationMs: endedAt - startedAt,
-      },
-    );
-    await store.finishRun(summary);
+  function setGauges(summary: RunSummary): void {
     exchanges.reset();
     regressionRatio.reset();
     for (const r of summary.routes) {
@@ -260,46 +150,93 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
       }
       regressionRatio.set({ method: r.method, route: r.route }, r.total ? r.regression / r.total : 0);
     }
-    return summary;
   }
 
-  let summarizing: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    summarizing = summarizing.then(summarize).catch((e: unknown) => warn(`shadow summary failed: ${(e as Error).message}`));
-  }, shadow.summaryEvery);
-  timer.unref();
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    if (dead) return;
+    const packed = packBatch(items, 0, 0);
+    worker.postMessage({ type: 'batch', batch: packed } satisfies ToShadow, [packed.bodies]);
+  }
+
+  function threadGone(why: string): void {
+    if (dead) return;
+    dead = true;
+    if (!closed) warn(`the live shadow thread stopped (${why}); sampled requests are dropped and counted from now on, clients are not affected`);
+    // Whatever it held will never be reported: it counts as dropped, and the bound is free again.
+    drop(pending);
+    pending = 0;
+    batch = [];
+    for (const { reject } of asked.values()) reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `its thread stopped (${why})` }));
+    asked.clear();
+    onClosed?.();
+  }
+
+  worker.on('message', (m: FromShadow) => {
+    if (m.type === 'progress') {
+      pending -= m.finished + m.dropped;
+      counts.compared += m.compared;
+      compared.inc(m.compared);
+      drop(m.dropped);
+    } else if (m.type === 'summary') {
+      if (m.summary) setGauges(m.summary);
+      else if (m.id === 0) warn(`shadow summary failed: ${m.error}`);
+      const ask = asked.get(m.id);
+      asked.delete(m.id);
+      if (ask) {
+        if (m.summary) ask.resolve(m.summary);
+        else ask.reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `the summary failed (${m.error})` }));
+      }
+    } else if (m.type === 'warning') {
+      warn(m.message);
+    } else if (m.type === 'closed') {
+      onClosed?.();
+    }
+  });
+  worker.on('error', (e) => threadGone(reasonOf(e)));
+  worker.once('exit', (code) => threadGone(`exit code ${code}`));
 
   let closing: Promise<void> | null = null;
   return {
     outDir,
     offer(capture) {
       if (closed || !methods.has(capture.request.method) || random() >= shadow.sample) return;
-      if (queue.length + inFlight >= shadow.maxQueue) {
-        counts.dropped++;
-        dropped.inc();
-        return;
-      }
+      if (dead || pending >= shadow.maxQueue) return drop(1);
       counts.mirrored++;
       mirrored.inc();
-      queue.push(capture);
-      pump();
+      pending++;
+      batch.push(capture);
+      batchBytes += bodyBytesOf(capture);
+      if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) flush();
+      else timer ??= setTimeout(flush, FLUSH_MS);
     },
-    stats: () => ({ ...counts, queued: queue.length, inFlight }),
-    summarize: () => (summarizing = summarizing.then(summarize)) as Promise<RunSummary>,
+    stats: () => ({ ...counts, pending }),
+    summarize() {
+      flush();
+      if (dead) return Promise.reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: 'its thread has stopped' }));
+      const id = nextAsk++;
+      return new Promise<RunSummary>((resolve, reject) => {
+        asked.set(id, { resolve, reject });
+        worker.postMessage({ type: 'summarize', id } satisfies ToShadow);
+      });
+    },
     close() {
       closing ??= (async () => {
+        // What was offered before the close is handed over; the thread drops what it cannot start.
+        flush();
         closed = true;
-        clearInterval(timer);
-        // What is still queued is dropped (a long queue to a slow candidate must not hold the
-        // shutdown); what is in flight finishes, each within record.shadow.timeout.
-        counts.dropped += queue.length;
-        dropped.inc(queue.length);
-        queue.length = 0;
-        if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
-        await summarizing.catch(() => {});
-        await summarize().catch((e: unknown) => warn(`shadow summary failed: ${(e as Error).message}`));
-        await Promise.all([candidate.close(), baseline?.close()].map((p) => p?.catch(() => {})));
-        await store.close();
+        if (!dead) {
+          await new Promise<void>((resolve) => {
+            onClosed = resolve;
+            worker.postMessage({ type: 'close' } satisfies ToShadow);
+          });
+        }
+        await worker.terminate();
       })();
       return closing;
     },

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { ReplayguardError, reasonOf } from '../errors.js';
@@ -6,6 +7,7 @@ import { FAULT_HEADER, type FaultContext } from '../faults/fault-kind.js';
 import { compilePlan, type CompiledPlan } from '../faults/fault-plan.js';
 import { FAULT_KINDS } from '../faults/kinds/index.js';
 import { pairsFromRaw } from '../http/header-pairs.js';
+import { loadServerTls } from '../http/tls.js';
 import type { CaptureWriter } from '../record/capture-writer.js';
 import { createRouteTemplater } from '../routes/route-template.js';
 import { displayLocation, openRecordingStore, resolveLocation } from '../store/open-store.js';
@@ -17,25 +19,32 @@ import { compileIgnore, type RawRequest, type RequestShape } from './request-sha
 import { jsonAnswer, sendAnswer, waitOrClose, type StubAnswer } from './stub-answer.js';
 import { StubAnswers } from './stub-answers.js';
 import { StubIndex, type RecordedAnswer, type StubEntry } from './stub-index.js';
+import { createStubMetrics } from './stub-metrics.js';
 import { StubStats, type StubMiss, type StubStatsSnapshot } from './stub-stats.js';
 
 export interface StubOptions {
-  /** `db`, `stub.*` (session, host, port, onMiss, latency, ignore, matchHeaders, seed, faults), `routes`, `redact`. */
+  /** `db`, `stub.*` (session, host, port, onMiss, latency, ignore, matchHeaders, seed, faults, tls), `routes`, `redact`. */
   config: Readonly<Config>;
   /** Startup lines and warnings; nothing per request. @default no logging */
   log?: (line: string) => void;
   /** Environment (the redaction key, for `--on-miss record=`). @default process.env */
   env?: Record<string, string | undefined>;
-  /** Where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
+  /** Base for relative certificate paths, and where the redaction key file of a database URL lives (next to a file database otherwise). @default process.cwd() */
   cwd?: string;
 }
 
 export interface RunningStub {
-  /** `http://host:port` the stub listens on. */
+  /** `http://host:port` (`https://` with TLS) the stub listens on. */
   url: string;
   port: number;
   session: SessionInfo;
   stats(): StubStatsSnapshot;
+  /**
+   * Read the TLS certificate and key again (a renewed certificate) and serve them to new handshakes;
+   * open connections keep theirs. Throws a catalogue error, keeping the old certificate, when the
+   * new files are unusable. A no-op without TLS.
+   */
+  reloadTls(): void;
   /** Stop: open connections (held by a `timeout` fault, say) are closed; misses being recorded are flushed. */
   close(): Promise<void>;
 }
@@ -85,6 +94,9 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   const env = options.env ?? process.env;
   const sessionRef = stub.session ?? 'latest';
   const dbFile = resolveLocation(config.db);
+  const cwd = options.cwd ?? process.cwd();
+  // Certificates are checked before anything is opened: a bad file is a startup error, not a failed handshake.
+  const tls = stub.tls ? loadServerTls(stub.tls, cwd) : undefined;
   const rules = { templater: createRouteTemplater([...config.routes.templates]), ignore: compileIgnore(stub.ignore), matchHeaders: stub.matchHeaders.map((h) => h.toLowerCase()) };
 
   // Requests are indexed up front; answers are read from the store as they are served (stub-answers.ts).
@@ -103,6 +115,7 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   const miss = parseMissPolicy(stub.onMiss);
   const recorder: CaptureWriter | null = miss.mode === 'record' ? await openMissRecorder(config, dbFile, session.name, miss.url, { env, cwd: options.cwd }, log) : null;
   const stats = new StubStats({ session: session.name, onMiss: stub.onMiss, exchanges: () => index.exchanges }, plan);
+  const metrics = createStubMetrics(() => stats.snapshot());
   const repeats = new RepeatCounter();
   const adminPrefix = `${config.record.adminPrefix}/`;
   const startedAt = performance.now();
@@ -147,6 +160,7 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     if (url.startsWith(adminPrefix)) return admin(url.slice(adminPrefix.length), res);
+    const t0 = performance.now();
     const body = await readBody(req);
     const raw: RawRequest = { method: req.method ?? 'GET', url, headers: pairsFromRaw(req.rawHeaders), body: body.length ? body : null };
     stats.request();
@@ -154,6 +168,7 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
     const repeat = repeats.next(shape.key);
     const entry = index.entryFor(shape, repeat);
     let answer: StubAnswer;
+    const outcome = entry ? 'hit' : 'miss';
     if (entry) {
       stats.hit();
       answer = recordedAnswer(await answers.answerOf(entry), shape.method);
@@ -162,7 +177,10 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
       answer = await answerMiss(shape, raw);
     }
     const decision = plan?.decide({ method: shape.method, path: shape.path, key: shape.key, repeat, elapsedMs: performance.now() - startedAt });
-    if (!decision) return sendAnswer(res, answer);
+    if (!decision) {
+      sendAnswer(res, answer);
+      return metrics.observe(outcome, (performance.now() - t0) / 1000);
+    }
     stats.fault(decision.rule.index);
     const ctx: FaultContext = {
       request: req,
@@ -173,22 +191,25 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
       send: () => sendAnswer(res, answer, [[FAULT_HEADER, decision.rule.label]]),
     };
     await (FAULT_KINDS[decision.rule.kind].apply as (p: unknown, c: FaultContext) => Promise<void> | void)(decision.rule.params, ctx);
+    metrics.observe(outcome, (performance.now() - t0) / 1000);
   }
 
-  function admin(path: string, res: ServerResponse): void {
+  async function admin(path: string, res: ServerResponse): Promise<void> {
     if (path === 'health') return sendAnswer(res, jsonAnswer(200, { status: 'ok', session: session.name, exchanges: index.exchanges }));
     if (path === 'stats') return sendAnswer(res, jsonAnswer(200, stats.snapshot()));
-    sendAnswer(res, jsonAnswer(404, { error: `unknown admin path; try ${adminPrefix}health or ${adminPrefix}stats` }));
+    if (path === 'metrics') return sendAnswer(res, { status: 200, headers: [['content-type', metrics.contentType]], body: Buffer.from(await metrics.scrape()), bodiless: false });
+    sendAnswer(res, jsonAnswer(404, { error: `unknown admin path; try ${adminPrefix}health, ${adminPrefix}stats or ${adminPrefix}metrics` }));
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
       // A bug answering one request must not take the dependency down for the others.
       log(`replayguard stub: internal error on ${req.method} ${req.url}: ${reasonOf(e)}`);
       if (!res.headersSent && !res.destroyed) sendAnswer(res, jsonAnswer(500, { error: 'replayguard stub: internal error', reason: reasonOf(e) }));
       else res.destroy();
     });
-  });
+  };
+  const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
   server.keepAliveTimeout = 30_000;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -203,7 +224,7 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
   }
   const port = (server.address() as AddressInfo).port;
   const host = stub.host.includes(':') ? `[${stub.host}]` : stub.host;
-  const url = `http://${host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   log(
     `replayguard stub: listening on ${url}, serving session "${session.name}" (${index.exchanges} exchanges from ${displayLocation(dbFile)}); on a miss: ${stub.onMiss}` +
       (plan ? `; fault plan: ${plan.rules.length} rule${plan.rules.length === 1 ? '' : 's'}, seed ${plan.seed}` : ''),
@@ -214,6 +235,9 @@ export async function startStub(options: StubOptions): Promise<RunningStub> {
     port,
     session,
     stats: () => stats.snapshot(),
+    reloadTls() {
+      if (stub.tls) (server as TlsServer).setSecureContext(loadServerTls(stub.tls, cwd));
+    },
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -22,7 +22,7 @@ export function spawnStub(args: string[]): Promise<RecorderProcess> {
     const timer = setTimeout(() => reject(new Error(`stub did not start within ${CHILD_START_MS / 1000} s:\n${err}`)), CHILD_START_MS);
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
-      const url = /listening on (http:\/\/[^\s,]+)/.exec(err)?.[1];
+      const url = /listening on (https?:\/\/[^\s,]+)/.exec(err)?.[1];
       if (!url) return;
       clearTimeout(timer);
       resolve({ child, url, stderr: () => err, exited });

@@ -1,5 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { createServer, request as httpsRequest, type Agent as HttpsAgent, type Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -12,6 +14,8 @@ export interface PemFile {
   pem: string;
   file: string;
 }
+
+type Leaf = { cert: PemFile; key: PemFile; fingerprint: string };
 
 export interface TestPki {
   dir: string;
@@ -58,6 +62,32 @@ export async function createTestPki(caName = 'replayguard test CA'): Promise<Tes
     },
     write,
   };
+}
+
+/** One GET over a keep-alive https agent: the answer and the certificate the socket was given. */
+export function getOver(agent: HttpsAgent, url: string): Promise<{ status: number; body: string; fingerprint256: string; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { agent }, (res) => {
+      // Read while the socket is attached: at 'end' a keep-alive socket is back in the agent's pool.
+      const fingerprint256 = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), fingerprint256, reused: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A CA, the certificate served first, its renewal, and the live files that hold the first for now. */
+export async function renewal(): Promise<{ pki: TestPki; first: Leaf; renewed: Leaf; certFile: string; keyFile: string; fp: (pem: string) => string }> {
+  const pki = await createTestPki();
+  const first = await pki.issue('first');
+  const renewed = await pki.issue('renewed');
+  const certFile = pki.write('live.crt', first.cert.pem);
+  const keyFile = pki.write('live.key', first.key.pem);
+  const fp = (pem: string): string => new X509Certificate(pem).fingerprint256;
+  return { pki, first, renewed, certFile, keyFile, fp };
 }
 
 const open: Server[] = [];

@@ -1,7 +1,6 @@
-import { X509Certificate } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { spawnRecorder } from '../../helpers/cli-process.js';
 import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
-import { createTestPki, startHttpsServer } from '../../helpers/tls.js';
+import { createTestPki, getOver, renewal, startHttpsServer } from '../../helpers/tls.js';
 import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 
 const hello = (_req: unknown, res: ServerResponse): void => {
@@ -32,32 +31,6 @@ async function errorCode(p: Promise<unknown>): Promise<string> {
     throw e;
   }
   throw new Error('expected a catalogue error');
-}
-
-/** One GET over a keep-alive https agent: the answer and the certificate the socket was given. */
-function getOver(agent: HttpsAgent, url: string): Promise<{ status: number; body: string; fingerprint256: string; reused: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { agent }, (res) => {
-      // Read while the socket is attached: at 'end' a keep-alive socket is back in the agent's pool.
-      const fingerprint256 = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), fingerprint256, reused: req.reusedSocket }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** A CA, the certificate served first, its renewal, and the live files that hold the first for now. */
-async function renewal() {
-  const pki = await createTestPki();
-  const first = await pki.issue('first');
-  const renewed = await pki.issue('renewed');
-  const certFile = pki.write('live.crt', first.cert.pem);
-  const keyFile = pki.write('live.key', first.key.pem);
-  const fp = (pem: string): string => new X509Certificate(pem).fingerprint256;
-  return { pki, first, renewed, certFile, keyFile, fp };
 }
 
 describe('TLS towards the upstream', () => {
