@@ -63,7 +63,7 @@ function api(name: string, changed = false) {
 }
 
 describe('no secret in any byte replayguard writes, across the hostile cases', () => {
-  it('record → replay (baseline, learning, every reporter) → report → noise: all clean, placeholders present', { timeout: 60_000 }, async () => {
+  it('record → replay (baseline, learning, every reporter) → report → noise: all clean, placeholders present', { timeout: 240_000 }, async () => {
     const staging = await api('STAGING');
     const dir = tempDir('rg-hx-');
     const dbFile = path.join(dir, 'rec.db');

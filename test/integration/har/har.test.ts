@@ -126,7 +126,7 @@ describeWithBrowser('HAR 1.2 in and out', (executablePath) => {
     expect(again).toMatchObject({ imported: 5, skipped: [] });
     const round = await replayOf(db2, 'round', candidate.url);
     expect(verdicts(round.results)).toEqual(before);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('HAR import of entries that cannot be replayed', () => {

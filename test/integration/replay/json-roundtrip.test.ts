@@ -10,7 +10,7 @@ import { startServer } from '../../helpers/servers.js';
  * exactly the same bytes passes, with no difference and no note.
  */
 describe('replaying exactly the recorded bytes', () => {
-  it('passes for any JSON value', { timeout: 60_000 }, async () => {
+  it('passes for any JSON value', { timeout: 240_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 4 }), { minLength: 1, maxLength: 6 }), fc.constantFrom('application/json', 'application/problem+json; charset=utf-8', 'text/plain'), async (values, type) => {
         const bodies = values.map((v) => Buffer.from(JSON.stringify(v) ?? 'null'));

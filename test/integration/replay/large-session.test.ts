@@ -168,9 +168,9 @@ describe('a 10,000-exchange session', () => {
           `RSS max ${maxBetween(r.samples, 0.25, 0.5, rssMb).toFixed(1)} / ${maxBetween(r.samples, 0.75, 1, rssMb).toFixed(1)} MB, peak ${peakMb.toFixed(1)} MB; ${r.samples.length} RSS and ${r.live.length} live samples`,
       );
       expect(liveLast, figures.at(-1)).toBeLessThanOrEqual(liveSecond + 5);
-      // A bound against an explosion only: from source through tsx the CLI's RSS is ~240 MB on an idle
-      // machine and more under load; the retention check above is the flat-memory one.
-      expect(peakMb, figures.at(-1)).toBeLessThan(400);
+      // A bound against an explosion only (168 MB measured at load 20, from source through tsx, and up
+      // to ~250 MB with every reporter); the retention check above is the flat-memory one.
+      expect(peakMb, figures.at(-1)).toBeLessThan(300);
     }
     console.log(`[10k replay] ${figures.join('\n[10k replay] ')}`);
   });
