@@ -28,7 +28,7 @@ const RUNS = 10;
  * the exchanges too few to judge alone.
  */
 const EXCHANGES = 100;
-const CPU_ROUNDS = 200; // SHA-256 rounds over 16 KiB per request: a few ms of CPU
+const CPU_ROUNDS = 800; // SHA-256 rounds over 16 KiB per request: ~10 ms of CPU, well above what serving and scraping cost
 const ALLOC_BYTES = 256 * 1024;
 const CPU = 'process_cpu_seconds_total';
 const MEMORY = 'nodejs_external_memory_bytes';
@@ -93,7 +93,10 @@ const overrides = (candidate: Service, baseline: Service, replay: ConfigOverride
       interval: 100,
       minRequests: 8,
       // External memory only drops when V8 collects it: what a request adds is its growth per request.
-      perMetric: { [MEMORY]: { perRequest: true } },
+      // Two identical processes on a shared 2-core box differ in CPU per request by up to ~13% (measured:
+      // +12.7%, p = 0.003, in one of four 10-run passes at 10% minimum effect), so CPU gets 25%, as a user
+      // on such machines would set it.
+      perMetric: { [MEMORY]: { perRequest: true }, [CPU]: { minEffect: 0.25 } },
     },
   },
 });
@@ -113,6 +116,8 @@ describe('replay --target-metrics / --baseline-metrics against real processes (i
 
   it(`flags 30% more memory per request and 2× CPU per request, each in all of ${RUNS} runs, and an identical candidate in none`, async () => {
     const { dbFile } = await recordSession(staging.url, gets(...Array.from({ length: EXCHANGES }, (_, i) => `/r/${i}`)));
+    // One replay unjudged first: the runs then compare warm processes, JIT compilation out of their samples.
+    for (const kind of ['memory', 'cpu', 'identical'] as const) await replayRecorded(dbFile, pairs[kind].candidate.url, { overrides: overrides(pairs[kind].candidate, pairs[kind].baseline), reporters: ['json'] });
     const seen: Record<keyof typeof KINDS, string[][]> = { memory: [], cpu: [], identical: [] };
     for (let run = 0; run < RUNS; run++) {
       for (const kind of ['memory', 'cpu', 'identical'] as const) {
@@ -130,7 +135,9 @@ describe('replay --target-metrics / --baseline-metrics against real processes (i
       }
     }
     console.log(`[issue 17] flagged metrics per run: ${JSON.stringify(seen)}`);
-    expect(seen.memory).toEqual(Array.from({ length: RUNS }, () => [MEMORY]));
+    // Allocating more costs some CPU too (zero-filling, collecting): the memory candidate may rightly be
+    // flagged for CPU as well; what must hold is that its memory is flagged every time.
+    expect(seen.memory.filter((f) => f.includes(MEMORY))).toHaveLength(RUNS);
     expect(seen.cpu).toEqual(Array.from({ length: RUNS }, () => [CPU]));
     expect(seen.identical).toEqual(Array.from({ length: RUNS }, () => []));
   }, THIRTY_REPLAYS_MS);
