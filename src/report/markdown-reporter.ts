@@ -22,7 +22,11 @@ export function escapeMarkdown(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/^([#+-]|\d+\.)/, '\\$1');
+    .replace(/^[#+-]/, '\\$&')
+    // An ordered-list marker is digits, then `.` or `)`, then a space or the end; CommonMark escapes
+    // only punctuation, so the marker's dot is what gets the backslash ("1\. x"). Escaping the first
+    // digit instead wrote "\0.5", which renders with a stray backslash.
+    .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
 const ICON: Record<Verdict, string> = { unreproduced: '❔', regression: '❌', error: '⚠️', noise: '〰️', skipped: '⏭️', pass: '✅' };

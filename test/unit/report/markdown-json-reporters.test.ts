@@ -61,6 +61,11 @@ describe('markdown reporter', () => {
   it('escapes markdown and html punctuation', () => {
     expect(escapeMarkdown('a|b*c_<i>&\n[x](y)')).toBe('a\\|b\\*c\\_&lt;i&gt;&amp; \\[x\\](y)');
     expect(escapeMarkdown('# not a heading')).toBe('\\# not a heading');
+    // A list marker is neutralised at its dot; a number that merely starts a cell is left as written.
+    expect(escapeMarkdown('1. not a list')).toBe('1\\. not a list');
+    expect(escapeMarkdown('12) not a list')).toBe('12\\) not a list');
+    expect(escapeMarkdown('0.5 ms')).toBe('0.5 ms');
+    expect(escapeMarkdown('-5')).toBe('\\-5');
   });
 });
 
