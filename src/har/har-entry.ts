@@ -1,5 +1,6 @@
 import type { Entry, Header } from 'har-format';
 import { contentEncodings } from '../compare/header-values.js';
+import { NO_BODY as EMPTY_BODY } from '../http/body-tap.js';
 import { encodeContent } from '../http/content-coding.js';
 import type { Capture, HeaderPairs, StoredBody } from '../types/exchange.js';
 
@@ -15,7 +16,7 @@ function pairsOf(headers: readonly Header[]): HeaderPairs {
 }
 
 function body(bytes: Buffer | null): StoredBody {
-  return bytes && bytes.length ? { bytes, size: bytes.length, truncated: false } : { bytes: null, size: 0, truncated: false };
+  return bytes && bytes.length ? { bytes, size: bytes.length, truncated: false } : EMPTY_BODY;
 }
 
 /** `text` as HAR describes it: base64 when `encoding` says so, else the text itself in UTF-8. */

@@ -6,6 +6,9 @@ import type { StoredBody } from '../types.js';
  * first `cap` bytes. It never changes what flows: no Transform in the path, no extra buffering of
  * what is forwarded, and past the cap it only counts.
  */
+/** No body at all (as opposed to an empty one): one shared, frozen value, not an object per request. */
+export const NO_BODY: StoredBody = Object.freeze({ bytes: null, size: 0, truncated: false });
+
 export class BodyTap {
   private chunks: Buffer[] = [];
   private kept = 0;
@@ -56,7 +59,7 @@ export class BodyTap {
   }
 
   result(): StoredBody {
-    if (this.seen === 0) return { bytes: null, size: 0, truncated: false };
+    if (this.seen === 0) return NO_BODY;
     const bytes = this.target ? this.target.subarray(0, this.kept) : this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept);
     return { bytes, size: this.seen, truncated: this.kept < this.seen };
   }

@@ -6,7 +6,7 @@ import httpProxy from '@fastify/http-proxy';
 import { Pool } from 'undici';
 import type { RecordConfig } from '../config/schema.js';
 import type { Capture, ExchangeFailure, HeaderPairs } from '../types.js';
-import { BodyTap } from '../http/body-tap.js';
+import { BodyTap, NO_BODY } from '../http/body-tap.js';
 import { pairsFromObject, pairsFromRaw } from '../http/header-pairs.js';
 import { classifyTransportFailure } from '../http/transport-failure.js';
 import { isTlsFailureCode, tlsFailureHint, type ServerTlsMaterial } from '../http/tls.js';
@@ -318,10 +318,10 @@ export async function buildProxyServer(deps: ProxyDeps): Promise<FastifyInstance
           method: request.raw.method ?? 'GET',
           url: request.raw.url ?? '/',
           headers: pairsFromRaw(request.raw.rawHeaders),
-          body: state.reqTap ? state.reqTap.result() : { bytes: null, size: 0, truncated: false },
+          body: state.reqTap ? state.reqTap.result() : NO_BODY,
         },
         response: upstreamAnswered
-          ? { status: state.status!, headers: state.resHeaders, body: state.resTap ? state.resTap.result() : { bytes: null, size: 0, truncated: false } }
+          ? { status: state.status!, headers: state.resHeaders, body: state.resTap ? state.resTap.result() : NO_BODY }
           : null,
         timing: { ttfbMs: state.ttfbMs, totalMs },
         failure: failure ?? (upstreamAnswered ? null : { kind: 'error', code: `HTTP_${reply.statusCode}`, message: 'no upstream response' }),
