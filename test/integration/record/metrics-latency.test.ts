@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestRecorder } from '../../helpers/recorder.js';
 import { scrape, type Scrape } from '../../helpers/prometheus.js';
 import { startServer } from '../../helpers/servers.js';
+import { pool } from '../../helpers/pool.js';
 
 /** Real servers and recorders: generous on a loaded machine (a hang bound, not a speed check). */
 const LOADED_MACHINE_MS = 120_000;
@@ -30,15 +31,9 @@ describe('recorder upstream latency histogram (kept by the writer thread)', () =
     // 64 KiB of queue for 16 KiB bodies: storage falls behind and captures are dropped; those are still forwarded requests.
     const rec = await startTestRecorder(up.url, { record: { exclude: ['/skip/**'], queue: { maxBytes: 64 * 1024, flushMs: 50, batchSize: 256 } } });
     const n = 200;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < n) {
-          const i = next++;
-          expect(await send(`${rec.url}/items/${i}`)).toBe(200);
-        }
-      }),
-    );
+    await pool(Array.from({ length: n }, (_, i) => i), 16, async (i) => {
+      expect(await send(`${rec.url}/items/${i}`)).toBe(200);
+    });
     for (let i = 0; i < 3; i++) expect(await send(`${rec.url}/skip/${i}`)).toBe(200);
     expect(await send(`${rec.url}/events`)).toBe(200);
     // No drain: a scrape sees every request answered before it, whatever the store has written.

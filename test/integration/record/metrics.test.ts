@@ -4,6 +4,7 @@ import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { scrape, valueOf, type Scrape } from '../../helpers/prometheus.js';
 import { startServer } from '../../helpers/servers.js';
 import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
+import { pool } from '../../helpers/pool.js';
 
 async function send(url: string, method = 'GET', body?: string): Promise<number> {
   const r = await request(url, { method: method as 'GET', body });
@@ -75,15 +76,9 @@ describe('recorder /metrics', () => {
     const rec = await startTestRecorder(up.url, { record: { queue: { maxBytes: 64 * 1024, flushMs: 50, batchSize: 256 } } });
     const other = await startTestRecorder(up.url);
     const total = 400;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < total) {
-          const i = next++;
-          expect(await send(`${rec.url}/items/${i}`)).toBe(200);
-        }
-      }),
-    );
+    await pool(Array.from({ length: total }, (_, i) => i), 16, async (i) => {
+      expect(await send(`${rec.url}/items/${i}`)).toBe(200);
+    });
     await send(`${other.url}/elsewhere`);
     await rec.drain();
     const m = await scrape(`${rec.url}/__replayguard/metrics`);

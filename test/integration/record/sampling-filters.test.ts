@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
 import { startServer } from '../../helpers/servers.js';
+import { pool } from '../../helpers/pool.js';
 
 async function echoUpstream() {
   return startServer((req, res) => {
@@ -14,14 +15,6 @@ async function send(base: string, method: string, path: string): Promise<void> {
   const r = await request(base + path, { method: method as 'GET' });
   expect(r.statusCode).toBe(200);
   expect(await r.body.text()).toBe(`${method} ${path}`);
-}
-
-/** Run `fn` over items with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
 }
 
 describe('sampling', () => {

@@ -3,6 +3,7 @@ import type { FaultPlan } from '../../../src/config/schema.js';
 import { seededRandom } from '../../helpers/random.js';
 import { rawRequest, type RawOutcome } from '../../helpers/raw-client.js';
 import { recordDependency, startTestStub } from '../../helpers/stub.js';
+import { pool } from '../../helpers/pool.js';
 
 const PLAN: FaultPlan = {
   seed: 7,
@@ -21,17 +22,11 @@ function outcome(o: RawOutcome): string {
 /** Run `calls` at `concurrency`, returning each URL's outcomes sorted (identical requests are interchangeable). */
 async function drive(url: string, calls: readonly string[], concurrency: number): Promise<Record<string, string[]>> {
   const seen: Record<string, string[]> = {};
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < calls.length) {
-        const c = calls[next++]!;
-        const [method, path] = c.split(' ') as [string, string];
-        const o = await rawRequest(url + path, { method, body: method === 'POST' ? '{"amount":5}' : undefined });
-        (seen[c] ??= []).push(outcome(o));
-      }
-    }),
-  );
+  await pool(calls, concurrency, async (c) => {
+    const [method, path] = c.split(' ') as [string, string];
+    const o = await rawRequest(url + path, { method, body: method === 'POST' ? '{"amount":5}' : undefined });
+    (seen[c] ??= []).push(outcome(o));
+  });
   for (const list of Object.values(seen)) list.sort();
   return seen;
 }
