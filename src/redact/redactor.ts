@@ -3,6 +3,7 @@ import { decodeBody } from '../compare/decode-body.js';
 import { contentEncodings, mediaTypeOf } from '../compare/header-values.js';
 import { encodeContent } from '../http/content-coding.js';
 import type { Capture, HeaderPairs, StoredBody } from '../types/exchange.js';
+import { CleanBodies } from './clean-bodies.js';
 import { redactPairs } from './form-secrets.js';
 import { redactHeaderValue } from './header-secrets.js';
 import { looksLikeJson, redactJsonText } from './json-secrets.js';
@@ -55,6 +56,15 @@ interface BodyWork {
   changed: boolean;
   /** Must be stored re-encoded even if unchanged (a truncated encoded stream: keep only what was checked). */
   rewrite: boolean;
+  /** What besides its bytes decides the body's outcome, for `CleanBodies`. */
+  context: string;
+}
+
+/** A body known clean as of `version`: scanned only if the secret book has grown since. */
+interface KnownClean {
+  original: StoredBody;
+  headers: HeaderPairs;
+  version: number;
 }
 
 /**
@@ -70,6 +80,7 @@ interface BodyWork {
 export function createRedactor(options: RedactorOptions): Redactor {
   const rules = compileSecretRules(options.config);
   const book = new SecretBook();
+  const clean = new CleanBodies();
   const placeholderCache = new Map<string, string>();
   const redactValue = (value: string): string => {
     if (value === '' || isPlaceholder(value)) return value;
@@ -99,7 +110,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
     });
   }
 
-  function startBody(headers: HeaderPairs, body: StoredBody): BodyWork | StoredBody {
+  function startBody(headers: HeaderPairs, body: StoredBody, useClean = true): BodyWork | KnownClean | StoredBody {
     if (!body.bytes || body.bytes.length === 0) return body;
     const type = mediaTypeOf(headers).type;
     const declared: BodyKind | null = type === 'application/x-www-form-urlencoded' ? 'form' : /[/+]json$/.test(type) ? 'json' : null;
@@ -108,6 +119,12 @@ export function createRedactor(options: RedactorOptions): Redactor {
     // Nothing to look for in, say, an image or a script before a secret is known: stored as is.
     if (declared === null && !sniff && book.size === 0) return body;
     const chain = contentEncodings(headers);
+    const context = `${declared ?? (sniff ? 'sniff' : 'other')}|${chain.join(',')}|${body.truncated ? 't' : ''}`;
+    if (useClean) {
+      const version = clean.cleanAt(context, body.bytes);
+      // Same bytes, same kind and codings: the scan by key finds nothing again and learns nothing.
+      if (version !== undefined) return { original: body, headers, version };
+    }
     let bytes = body.bytes;
     if (chain.length > 0) {
       const decoded = decodeBody(headers, body, options.maxDecodedBytes);
@@ -126,11 +143,16 @@ export function createRedactor(options: RedactorOptions): Redactor {
         changed = true;
       }
     }
-    return { original: body, chain, kind, text, bytes, changed, rewrite: chain.length > 0 && body.truncated };
+    return { original: body, chain, kind, text, bytes, changed, rewrite: chain.length > 0 && body.truncated, context };
   }
 
-  function finishBody(work: BodyWork | StoredBody): StoredBody {
+  function finishBody(work: BodyWork | KnownClean | StoredBody): StoredBody {
     if (!('original' in work)) return work;
+    if ('version' in work) {
+      if (work.version === book.version) return work.original;
+      // A secret learned since may occur in it: checked in full.
+      return finishBody(startBody(work.headers, work.original, false));
+    }
     let bytes = work.bytes;
     let changed = work.changed;
     if (work.text !== null) {
@@ -147,7 +169,10 @@ export function createRedactor(options: RedactorOptions): Redactor {
         changed = true;
       }
     }
-    if (!changed && !work.rewrite) return work.original;
+    if (!changed && !work.rewrite) {
+      clean.add(work.context, work.original.bytes!, book.version);
+      return work.original;
+    }
     // Stored "as on the wire": with the content-encoding its headers declare.
     const encoded = work.chain.length > 0 ? encodeContent(bytes, work.chain) : bytes;
     if (!encoded) return withheld(work.original);

@@ -111,14 +111,24 @@ export class SecretBook {
   private readonly placeholders = new Map<string, string>();
   private readonly order: string[] = [];
   private head = 0;
+  private added = 0;
 
   get size(): number {
     return this.placeholders.size;
   }
 
+  /**
+   * Counts the secrets ever added. A text found free of every known secret stays free while it is
+   * unchanged: forgetting a secret can only find less.
+   */
+  get version(): number {
+    return this.added;
+  }
+
   add(value: string, placeholder: string): void {
     if (value.length < MIN_SPREAD_LENGTH || isPlaceholder(value) || this.placeholders.has(value)) return;
     this.placeholders.set(value, placeholder);
+    this.added++;
     for (const s of spellingsOf(value)) {
       this.text.add(s, placeholder);
       this.bytes.add(Buffer.from(s, 'utf8').toString('latin1'), placeholder);

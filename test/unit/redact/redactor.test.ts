@@ -239,3 +239,62 @@ describe('a value once redacted, wherever it appears later in the session', () =
     expect(sent!.url).toBe(`/u/${P('supplied-secret')}`);
   });
 });
+
+describe('bodies already found clean are not scanned again, and never skip a secret', () => {
+  // A body large enough to be remembered, the same bytes every time, with room for a value.
+  const doc = (value: string, key = 'note'): string => JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ id: i, name: `item-${i}` })), [key]: value });
+
+  it('a repeated body comes back unchanged every time, answered from memory from its third sighting on', () => {
+    const r = redactor();
+    const body = full(doc('plain text value'));
+    const outs = [1, 2, 3].map(() => responseBody(r, JSON_HEADERS, full(Buffer.from(body.bytes!))));
+    for (const out of outs) expect(text(out)).toBe(doc('plain text value'));
+    // Unchanged, so the body given is the body returned.
+    const again = full(Buffer.from(body.bytes!));
+    expect(responseBody(r, JSON_HEADERS, again)).toBe(again);
+  });
+
+  it('a secret learned after a body was found clean is replaced in that body when it comes back', () => {
+    const r = redactor();
+    const token = 'tok-learned-later-987654';
+    const body = doc(`see ${token} here`);
+    for (let i = 0; i < 3; i++) expect(text(responseBody(r, JSON_HEADERS, full(body)))).toContain(token);
+    // The token becomes a known secret (a login response), then the same body is recorded again.
+    r.redact(exchange({}, { headers: JSON_HEADERS, body: full(JSON.stringify({ token })) }));
+    const out = text(responseBody(r, JSON_HEADERS, full(body)));
+    expect(out).not.toContain(token);
+    expect(out).toContain(P(token));
+  });
+
+  it('a body that differs from a remembered one only between the sampled bytes is scanned in full', () => {
+    const r = redactor();
+    const clean = doc('x'.repeat(40));
+    for (let i = 0; i < 3; i++) responseBody(r, JSON_HEADERS, full(clean));
+    // Same length, a secret key in place of a name; every position is tried so that some variants
+    // share the remembered body's sampled bytes and differ only where the samples do not look.
+    const at = clean.indexOf('"name":"item-');
+    let variants = 0;
+    for (let k = at; k !== -1; k = clean.indexOf('"name":"item-', k + 1)) {
+      const end = clean.indexOf('"', k + 8) + 1;
+      const len = end - k;
+      const secret = `"token":"${'s'.repeat(len - 10)}"`;
+      const variant = clean.slice(0, k) + secret + clean.slice(end);
+      expect(variant.length).toBe(clean.length);
+      const out = text(responseBody(r, JSON_HEADERS, full(variant)));
+      expect(out).not.toContain(secret);
+      variants++;
+    }
+    expect(variants).toBe(40);
+  });
+
+  it('the same bytes under another content type are judged for that type', () => {
+    const r = redactor();
+    // A secret known, so that bodies of any type are searched (and remembered when clean).
+    r.redact(exchange({}, { headers: JSON_HEADERS, body: full(JSON.stringify({ token: 'known-secret-123456' })) }));
+    const body = doc('aaaaaaaa', 'password');
+    // As HTML the bytes hold no known secret: stored as they are, and remembered as clean.
+    for (let i = 0; i < 3; i++) expect(text(responseBody(r, [['content-type', 'text/html']], full(body)))).toBe(body);
+    // As JSON the same bytes have a secret key.
+    expect(text(responseBody(r, JSON_HEADERS, full(body)))).not.toContain('"password":"aaaaaaaa"');
+  });
+});
