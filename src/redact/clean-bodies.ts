@@ -19,35 +19,43 @@ export const MIN_CLEAN_BODY_BYTES = 256;
 const SAMPLES = 16;
 
 interface Entry {
+  context: string;
   bytes: Buffer;
   /** The secret book's version when the body was found clean. */
   version: number;
 }
 
-function fingerprint(context: string, bytes: Buffer): string {
+/**
+ * A 32-bit fingerprint of the context, the length and a few sampled bytes: computed once per body
+ * (it is asked for on every body, most of which are never seen again), and a number, so that a
+ * lookup builds no string.
+ */
+export function bodyKey(context: string, bytes: Buffer): number {
   const n = bytes.length;
-  let h = 0;
+  let h = n | 0;
+  for (let k = 0; k < context.length; k++) h = (Math.imul(h, 31) + context.charCodeAt(k)) | 0;
+  if (n === 0) return h;
   for (let k = 0; k < SAMPLES; k++) h = (Math.imul(h, 31) + bytes[Math.floor((k * (n - 1)) / (SAMPLES - 1))]!) | 0;
   // The last bytes too: a body that differs by a trailing counter or a truncation point is told apart.
   for (let k = Math.max(0, n - 8); k < n; k++) h = (Math.imul(h, 31) + bytes[k]!) | 0;
-  return `${context}\u0000${n}\u0000${h}`;
+  return h;
 }
 
 export class CleanBodies {
-  private readonly entries = new Map<string, Entry>();
-  /** Fingerprints seen once, so that a body is copied only when it comes back. */
-  private readonly seen = new Set<string>();
+  private readonly entries = new Map<number, Entry>();
+  /** Keys seen once, so that a body is copied only when it comes back. */
+  private readonly seen = new Set<number>();
   private bytes = 0;
 
   /**
    * The version `bytes` was found clean at, under `context` (what else decides the outcome: the
-   * body's kind and content codings), or undefined when it is not known clean.
+   * body's kind and content codings), or undefined when it is not known clean. `key` is
+   * `bodyKey(context, bytes)`.
    */
-  cleanAt(context: string, bytes: Buffer): number | undefined {
+  cleanAt(key: number, context: string, bytes: Buffer): number | undefined {
     if (bytes.length < MIN_CLEAN_BODY_BYTES) return undefined;
-    const key = fingerprint(context, bytes);
     const entry = this.entries.get(key);
-    if (entry === undefined || !entry.bytes.equals(bytes)) return undefined;
+    if (entry === undefined || entry.context !== context || !entry.bytes.equals(bytes)) return undefined;
     // Most recently used last: eviction takes the body not seen for longest.
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -55,9 +63,8 @@ export class CleanBodies {
   }
 
   /** Remembers `bytes` (copied: callers pass views into buffers that are reused) as clean at `version`. */
-  add(context: string, bytes: Buffer, version: number): void {
+  add(key: number, context: string, bytes: Buffer, version: number): void {
     if (bytes.length < MIN_CLEAN_BODY_BYTES || bytes.length > MAX_BYTES / 8) return;
-    const key = fingerprint(context, bytes);
     const old = this.entries.get(key);
     if (old === undefined && !this.seen.has(key)) {
       if (this.seen.size >= 4096) this.seen.clear();
@@ -69,11 +76,11 @@ export class CleanBodies {
       this.entries.delete(key);
     }
     while (this.bytes + bytes.length > MAX_BYTES) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry];
+      const [oldestKey, oldest] = this.entries.entries().next().value as [number, Entry];
       this.entries.delete(oldestKey);
       this.bytes -= oldest.bytes.length;
     }
-    this.entries.set(key, { bytes: Buffer.from(bytes), version });
+    this.entries.set(key, { context, bytes: Buffer.from(bytes), version });
     this.bytes += bytes.length;
   }
 }

@@ -3,7 +3,7 @@ import { decodeBody } from '../compare/decode-body.js';
 import { contentEncodings, mediaTypeOf } from '../compare/header-values.js';
 import { encodeContent } from '../http/content-coding.js';
 import type { Capture, HeaderPairs, StoredBody } from '../types/exchange.js';
-import { CleanBodies } from './clean-bodies.js';
+import { bodyKey, CleanBodies, MIN_CLEAN_BODY_BYTES } from './clean-bodies.js';
 import { redactPairs } from './form-secrets.js';
 import { redactHeaderValue } from './header-secrets.js';
 import { looksLikeJson, redactJsonText } from './json-secrets.js';
@@ -56,8 +56,9 @@ interface BodyWork {
   changed: boolean;
   /** Must be stored re-encoded even if unchanged (a truncated encoded stream: keep only what was checked). */
   rewrite: boolean;
-  /** What besides its bytes decides the body's outcome, for `CleanBodies`. */
+  /** What besides its bytes decides the body's outcome, and its key, for `CleanBodies` (null: too small to remember). */
   context: string;
+  key: number | null;
 }
 
 /** A body known clean as of `version`: scanned only if the secret book has grown since. */
@@ -120,8 +121,9 @@ export function createRedactor(options: RedactorOptions): Redactor {
     if (declared === null && !sniff && book.size === 0) return body;
     const chain = contentEncodings(headers);
     const context = `${declared ?? (sniff ? 'sniff' : 'other')}|${chain.join(',')}|${body.truncated ? 't' : ''}`;
-    if (useClean) {
-      const version = clean.cleanAt(context, body.bytes);
+    const key = body.bytes.length >= MIN_CLEAN_BODY_BYTES ? bodyKey(context, body.bytes) : null;
+    if (useClean && key !== null) {
+      const version = clean.cleanAt(key, context, body.bytes);
       // Same bytes, same kind and codings: the scan by key finds nothing again and learns nothing.
       if (version !== undefined) return { original: body, headers, version };
     }
@@ -143,7 +145,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
         changed = true;
       }
     }
-    return { original: body, chain, kind, text, bytes, changed, rewrite: chain.length > 0 && body.truncated, context };
+    return { original: body, chain, kind, text, bytes, changed, rewrite: chain.length > 0 && body.truncated, context, key };
   }
 
   function finishBody(work: BodyWork | KnownClean | StoredBody): StoredBody {
@@ -170,7 +172,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
       }
     }
     if (!changed && !work.rewrite) {
-      clean.add(work.context, work.original.bytes!, book.version);
+      if (work.key !== null) clean.add(work.key, work.context, work.original.bytes!, book.version);
       return work.original;
     }
     // Stored "as on the wire": with the content-encoding its headers declare.
