@@ -45,6 +45,10 @@ interface CaptureState {
   status: number | null;
   resHeaders: HeaderPairs;
   ttfbMs: number | null;
+  /**
+   * For the latency metric: ttfbMs in seconds once a head arrived, but also set, to the moment of the
+   * failure, when the upstream failed before any head (ttfbMs stays null: no first byte). Null: neither.
+   */
   upstreamSeconds: number | null;
   failure: ExchangeFailure | null;
 }

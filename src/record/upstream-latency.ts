@@ -1,7 +1,8 @@
 /**
- * The upstream latency histogram of the recorder's /metrics, kept in the writer thread: it templates
- * every captured URL anyway, so the proxy thread hands over a raw latency with each capture and pays
- * nothing per request for route templating or label hashing. Requests that are not captured (filtered
+ * The upstream latency histogram of the recorder's /metrics, kept in the writer thread: it redacts and
+ * templates every captured URL anyway, so the proxy thread hands over a raw latency with each capture
+ * and pays nothing per request for route templating or label hashing. Routes are templated from
+ * redacted URLs only: labels leave the recorder in every scrape. Requests that are not captured (filtered
  * out, endless streams, dropped captures) travel in the next batch as bare observations.
  */
 

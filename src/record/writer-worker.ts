@@ -9,12 +9,13 @@ import type { Capture, NewExchange } from '../types.js';
 import { createRedactor } from '../redact/redactor.js';
 import { unpackBatch, type PackedBatch } from './capture-batch.js';
 import { StoreRetry } from './store-retry.js';
-import { UpstreamLatencyBook } from './upstream-latency.js';
+import { OTHER_ROUTE, UpstreamLatencyBook } from './upstream-latency.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
 /**
  * The writer thread: redaction, route templates and store writes happen here, never on the proxy's
- * event loop. Each batch is one `append` (one transaction). A store that fails (disk full, locked
+ * event loop. Each batch is redacted as it arrives (see redactBatch), its write queued behind the
+ * earlier ones. Each batch is one `append` (one transaction). A store that fails (disk full, locked
  * file) costs the batch, counted as dropped; it never ends this thread, and so never ends recording.
  *
  * A store shared by several recorders (PostgreSQL) registers this recorder, and every exchange
@@ -69,42 +70,62 @@ async function countDrops(): Promise<string | undefined> {
   }
 }
 
+/** A batch redacted as it arrived: its exchanges, or why redaction failed (the batch is then lost, counted). */
+type RedactedBatch = { exchanges: NewExchange[]; error?: undefined } | { exchanges: null; error: string };
+
 /**
- * Observed as the batch arrives, not once it is written: a scrape asks for the histogram after the
- * batches sent before it and must not wait for a store that is slow or down. Returns the route
- * template of each item (as the client sent the URL), for the store to reuse.
+ * Redacted as the batch arrives, before anything else sees its URLs: route templates (stored, and
+ * labels of the latency histogram that /metrics exposes and scrapers keep) are made from redacted
+ * URLs, so a secret in a path (a token learned from a login, then sent in `DELETE /tokens/<token>`)
+ * reaches neither. Batches arrive in order, so secrets are learned in the order exchanges happened.
+ * A batch waiting behind a slow store holds its redacted bodies beside the batch buffer: a body that
+ * redaction changed is kept twice until the batch is written.
  */
-function observeLatencies(batch: PackedBatch, captures: readonly Capture[]): string[] {
-  const routes = captures.map((c, i) => {
-    const route = templater.templateOf(c.request.url);
-    const seconds = batch.latencies[i];
-    if (seconds !== null && seconds !== undefined) latency.observe(c.request.method, route, c.response?.status ?? null, seconds);
-    return route;
-  });
-  for (const [method, url, status, seconds] of batch.observed) latency.observe(method, templater.templateOf(url), status, seconds);
-  return routes;
+function redactBatch(captures: readonly Capture[]): RedactedBatch {
+  try {
+    return {
+      exchanges: captures.map((c) => {
+        const e = redactor.redact(c);
+        return { ...e, route: templater.templateOf(e.request.url) };
+      }),
+    };
+  } catch (e) {
+    return { exchanges: null, error: reasonOf(e) };
+  }
 }
 
-async function writeBatch(batch: PackedBatch, captures: readonly Capture[], routes: string[]): Promise<void> {
+/**
+ * Observed as the batch arrives, not once it is written: a scrape asks for the histogram after the
+ * batches sent before it and must not wait for a store that is slow or down. Redaction is CPU work
+ * of this thread, not the store's, so observing after it keeps that promise.
+ */
+function observeLatencies(batch: PackedBatch, captures: readonly Capture[], redacted: RedactedBatch): void {
+  captures.forEach((c, i) => {
+    const seconds = batch.latencies[i];
+    // Redaction failed (a bug): the URL is not known to be clean, so no route of its own.
+    const route = redacted.exchanges?.[i]!.route ?? OTHER_ROUTE;
+    if (seconds !== null && seconds !== undefined) latency.observe(c.request.method, route, c.response?.status ?? null, seconds);
+  });
+  for (const [method, url, status, seconds] of batch.observed) latency.observe(method, templater.templateOf(redactor.redactUrl(url)), status, seconds);
+}
+
+async function writeBatch(batch: PackedBatch, redacted: RedactedBatch): Promise<void> {
   let written = 0;
   let failed = 0;
-  let error: string | undefined;
-  try {
-    const exchanges: NewExchange[] = captures.map((c, i) => {
-      const url = c.request.url;
-      const e = redactor.redact(c);
-      // Redaction rewrites only query values, which templates ignore; the template is computed again if it changed more.
-      const route = e.request.url === url || e.request.url.split('?', 1)[0] === url.split('?', 1)[0] ? routes[i]! : templater.templateOf(e.request.url);
-      return { ...e, route, ...(recorderId === undefined ? {} : { seq: nextSeq++ }) };
-    });
-    // Numbered once, before the first attempt: a retry carries the same numbers and is stored once.
-    // A batch of latency observations only has nothing to store.
-    if (exchanges.length > 0) await retry.run(() => store.append(sessionId, exchanges, appendOptions), recorderId !== undefined);
-    written = exchanges.length;
-  } catch (e) {
-    // The batch is lost, counted; the proxy keeps serving.
-    failed = batch.items.length;
-    error = reasonOf(e);
+  let error: string | undefined = redacted.error;
+  if (redacted.exchanges === null) failed = batch.items.length;
+  else {
+    try {
+      // Numbered once, before the first attempt: a retry carries the same numbers and is stored once.
+      const exchanges = recorderId === undefined ? redacted.exchanges : redacted.exchanges.map((e) => ({ ...e, seq: nextSeq++ }));
+      // A batch of latency observations only has nothing to store.
+      if (exchanges.length > 0) await retry.run(() => store.append(sessionId, exchanges, appendOptions), recorderId !== undefined);
+      written = exchanges.length;
+    } catch (e) {
+      // The batch is lost, counted; the proxy keeps serving.
+      failed = batch.items.length;
+      error = reasonOf(e);
+    }
   }
   uncounted += batch.dropped + failed;
   error ??= await countDrops();
@@ -141,8 +162,9 @@ port.on('message', (msg: ToWriter) => {
   }
   // Views into the batch buffer, which stays here until the batch is acknowledged.
   const captures = unpackBatch(msg.batch);
-  const routes = observeLatencies(msg.batch, captures);
-  chain = chain.then(() => writeBatch(msg.batch, captures, routes)).catch(unexpected);
+  const redacted = redactBatch(captures);
+  observeLatencies(msg.batch, captures, redacted);
+  chain = chain.then(() => writeBatch(msg.batch, redacted)).catch(unexpected);
 });
 
 function unexpected(e: unknown): void {

@@ -26,6 +26,11 @@ export interface Redactor {
    * redacted as one exchange is: secrets found in any of them are replaced in all of them.
    */
   redactMessages<T extends RedactableMessage>(messages: readonly T[]): T[];
+  /**
+   * A URL alone (one forwarded but not recorded, for a metric label): query values under secret
+   * names, and every secret already learned, replaced.
+   */
+  redactUrl(url: string): string;
   /** Treat `value` as a secret from now on (a credential supplied at replay); returns its placeholder. */
   remember(value: string): string;
 }
@@ -204,6 +209,10 @@ export function createRedactor(options: RedactorOptions): Redactor {
   return {
     redactMessages,
     remember: redactValue,
+    redactUrl(url: string): string {
+      const byName = redactUrlByName(url);
+      return book.replaceIn(byName) ?? byName;
+    },
     redact<T extends Capture>(e: T): T {
       if (!e.response) {
         const [request] = redactMessages([e.request]);

@@ -1,7 +1,7 @@
-import { classifyBody, decodeBody, formatOf } from '../compare/index.js';
+import { formatOf } from '../compare/index.js';
+import { MAX_JSON_BODY, parseJsonBody } from '../compare/json-body.js';
 import { hasJsonContentType, headerValue } from '../compare/header-values.js';
 import type { ComparableResponse } from '../compare/index.js';
-import type { HeaderPairs } from '../types.js';
 import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
 import type { OutgoingRequest } from './http-client.js';
 
@@ -28,7 +28,6 @@ import type { OutgoingRequest } from './http-client.js';
  * secrets, followed through their placeholders (placeholder-map.ts), not here.
  */
 const ID_KEY = /^(id|_id|uuid|guid)$/;
-const MAX_BODY = 1024 * 1024;
 const MAX_ENTRIES = 10_000;
 
 /**
@@ -45,14 +44,6 @@ function idLike(value: unknown): value is string | number {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-export function parseJsonBody(headers: HeaderPairs, body: ComparableResponse['body']): { value: unknown } | null {
-  if (!body.bytes || body.bytes.length === 0 || body.bytes.length > MAX_BODY || body.truncated) return null;
-  const decoded = decodeBody(headers, body, MAX_BODY);
-  if (decoded.partial) return null;
-  const c = classifyBody(headers, decoded.bytes);
-  return c.kind === 'json' ? { value: c.value } : null;
 }
 
 /** Replace every string (or number) equal to a key of `map`; returns the new value and whether it changed. */
@@ -180,7 +171,7 @@ export class IdMap {
     }).join('&')}`;
     let body = request.body;
     let headers = request.headers;
-    if (body && body.length > 0 && body.length <= MAX_BODY && hasJsonContentType(request.headers) && !headerValue(request.headers, 'content-encoding')) {
+    if (body && body.length > 0 && body.length <= MAX_JSON_BODY && hasJsonContentType(request.headers) && !headerValue(request.headers, 'content-encoding')) {
       try {
         const r = substitute(JSON.parse(body.toString('utf8')), this.forward);
         if (r.changed) {

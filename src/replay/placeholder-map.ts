@@ -1,11 +1,11 @@
 import { contentEncodings, headerValue, mediaTypeOf } from '../compare/header-values.js';
+import { parseJsonBody } from '../compare/json-body.js';
 import type { ComparableResponse } from '../compare/index.js';
 import { decodeComponent } from '../redact/form-secrets.js';
 import { containsPlaceholder, isPlaceholder, PLACEHOLDER_PATTERN, placeholdersIn } from '../redact/placeholder.js';
 import { normalizeKey } from '../redact/secret-rules.js';
 import type { HeaderPairs } from '../types.js';
 import type { OutgoingRequest } from './http-client.js';
-import { parseJsonBody } from './id-map.js';
 
 /** A secret put back into a request: which placeholder, under which name, from where. */
 export interface SecretUse {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mediaTypeOf, isJsonMediaType } from '../compare/header-values.js';
+import { parseJsonBody } from '../compare/json-body.js';
 import { canonicalJson as canonicalForm } from '../compare/json-value.js';
 import { childPointer } from '../compare/json-pointer.js';
 import { compilePointerPattern, type PointerPattern } from '../compare/pointer-pattern.js';
@@ -73,25 +73,9 @@ function headerValue(headers: HeaderPairs, name: string): string[] {
   return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
 }
 
-/** Whether the Content-Type says JSON (the one answer in compare/header-values); null when there is none. */
-function isJsonType(headers: HeaderPairs): boolean | null {
-  const { type } = mediaTypeOf(headers);
-  return type === '' ? null : isJsonMediaType(type);
-}
-
-/** Parsed JSON body, or undefined when the body is not JSON. */
-export function parseJsonBody(headers: HeaderPairs, body: Buffer | null): unknown {
-  if (!body || body.length === 0) return undefined;
-  const declared = isJsonType(headers);
-  if (declared === false) return undefined;
-  const first = body[0];
-  // Undeclared bodies are sniffed: only an object or array counts, so `42` stays a byte body.
-  if (declared === null && first !== 0x7b && first !== 0x5b) return undefined;
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
+/** The request's JSON value, by the one rule replay and comparison use (compare/json-body). */
+function jsonOf(request: RawRequest): { value: unknown } | null {
+  return request.body ? parseJsonBody(request.headers, { bytes: request.body, size: request.body.length, truncated: false }) : null;
 }
 
 /**
@@ -136,10 +120,10 @@ export function shapeOf(request: RawRequest, rules: ShapeRules, extra?: IgnoreSe
     for (const v of headerValue(request.headers, name)) headers.push(`${name}: ${v}`);
   }
   headers.sort();
-  const json = parseJsonBody(request.headers, request.body);
+  const json = jsonOf(request);
   const body: BodyShape =
-    json !== undefined
-      ? { kind: 'json', canonical: canonicalJson(json, ignore.pointers) }
+    json !== null
+      ? { kind: 'json', canonical: canonicalJson(json.value, ignore.pointers) }
       : request.body && request.body.length > 0
         ? { kind: 'bytes', hash: createHash('sha1').update(request.body).digest('hex'), size: request.body.length }
         : { kind: 'none' };
@@ -162,7 +146,7 @@ export function redactedFields(request: RawRequest, matchHeaders: readonly strin
     else if (Array.isArray(v)) v.forEach((x, i) => walk(x, childPointer(p, i)));
     else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, childPointer(p, k));
   };
-  const json = parseJsonBody(request.headers, request.body);
-  if (json !== undefined && request.body!.includes('[REDACTED:')) walk(json, '');
+  const json = jsonOf(request);
+  if (json !== null) walk(json.value, '');
   return out;
 }

@@ -4,6 +4,7 @@ import { defaultConfig, type ConfigOverrides } from '../../src/config/resolve-co
 import { startRecorder, type RunningRecorder } from '../../src/record/recorder.js';
 import { openRecordingStore } from '../../src/store/open-store.js';
 import type { Exchange } from '../../src/types.js';
+import { collect } from './store-under-test.js';
 import { tempDir } from './temp.js';
 
 const running: RunningRecorder[] = [];
@@ -28,9 +29,7 @@ export async function readExchanges(dbFile: string, session = 'test'): Promise<E
   try {
     const s = await store.findSession(session);
     if (!s) return [];
-    const out: Exchange[] = [];
-    for await (const e of store.iterate(s.id)) out.push(e);
-    return out;
+    return await collect(store.iterate(s.id));
   } finally {
     await store.close();
   }

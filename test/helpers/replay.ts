@@ -9,6 +9,7 @@ import { findRun } from '../../src/store/find-run.js';
 import { openResultsStore } from '../../src/store/open-store.js';
 import type { ReplayResult } from '../../src/types/run.js';
 import { startTestRecorder } from './recorder.js';
+import { collect } from './store-under-test.js';
 import { tempDir } from './temp.js';
 
 /** One request of a recording script, sent in order through the real recording proxy. */
@@ -106,9 +107,7 @@ export async function readResults(resultsDb: string, runId?: number): Promise<Re
   const store = await openResultsStore(resultsDb, { readonly: true });
   try {
     const id = runId ?? (await findRun(store, 'latest')).run.id;
-    const out: ReplayResult[] = [];
-    for await (const r of store.results(id)) out.push(r);
-    return out;
+    return await collect(store.results(id));
   } finally {
     await store.close();
   }

@@ -1,15 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewRun, ResultsStore } from '../../src/store/store.js';
 import { storedForm } from '../../src/store/stored-result.js';
-import type { ReplayResult } from '../../src/types.js';
 import { makeBody, makeComparison, makeDifference, makeObserved, makeRecorded, makeResult, makeSummary } from './factories.js';
-import { tempDir } from './temp.js';
-
-async function collect(it: AsyncIterable<ReplayResult>): Promise<ReplayResult[]> {
-  const out: ReplayResult[] = [];
-  for await (const r of it) out.push(r);
-  return out;
-}
+import { collect, storeUnderTest } from './store-under-test.js';
 
 export function makeNewRun(over: Partial<NewRun> = {}): NewRun {
   return {
@@ -30,26 +23,8 @@ export function makeNewRun(over: Partial<NewRun> = {}): NewRun {
  */
 export function runResultsStoreContract(name: string, makeStore: (dir: string) => Promise<ResultsStore>): void {
   describe(`ResultsStore contract: ${name}`, () => {
-    let dir: string;
     let store: ResultsStore;
-    const open: ResultsStore[] = [];
-
-    async function reopen(): Promise<ResultsStore> {
-      await store.close();
-      store = await makeStore(dir);
-      open.push(store);
-      return store;
-    }
-
-    beforeEach(async () => {
-      dir = tempDir('rg-results-');
-      store = await makeStore(dir);
-      open.push(store);
-    });
-
-    afterEach(async () => {
-      for (const s of open.splice(0)) await s.close();
-    });
+    const { reopen } = storeUnderTest('rg-results-', makeStore, (s) => (store = s));
 
     it('creates runs, finds them by id and as latest, lists them in order; unknown refs give undefined', async () => {
       expect(await store.findRun('latest')).toBeUndefined();

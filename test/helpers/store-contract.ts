@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultTemplater } from '../../src/routes/route-template.js';
 import type { RecordingStore, ResultsStore } from '../../src/store/store.js';
-import type { Exchange, HeaderPairs, NewExchange, StoredBody } from '../../src/types.js';
+import type { HeaderPairs, NewExchange, StoredBody } from '../../src/types.js';
 import { runResultsStoreContract } from './results-store-contract.js';
-import { tempDir } from './temp.js';
+import { collect, storeUnderTest } from './store-under-test.js';
 
 /** A body as the recorder hands it over: complete, not truncated. */
 export function body(bytes: Buffer | string | null): StoredBody {
@@ -24,12 +24,6 @@ export function makeExchange(over: Partial<NewExchange> & { url?: string; method
     failure: null,
     ...rest,
   };
-}
-
-async function collect(it: AsyncIterable<Exchange>): Promise<Exchange[]> {
-  const out: Exchange[] = [];
-  for await (const e of it) out.push(e);
-  return out;
 }
 
 /**
@@ -58,26 +52,8 @@ export function runStoreContracts(name: string, factories: StoreFactories): void
 
 export function runStoreContract(name: string, makeStore: (dir: string) => Promise<RecordingStore>): void {
   describe(`RecordingStore contract: ${name}`, () => {
-    let dir: string;
     let store: RecordingStore;
-    const open: RecordingStore[] = [];
-
-    async function reopen(): Promise<RecordingStore> {
-      await store.close();
-      store = await makeStore(dir);
-      open.push(store);
-      return store;
-    }
-
-    beforeEach(async () => {
-      dir = tempDir('rg-store-');
-      store = await makeStore(dir);
-      open.push(store);
-    });
-
-    afterEach(async () => {
-      for (const s of open.splice(0)) await s.close();
-    });
+    const { reopen, another } = storeUnderTest('rg-store-', makeStore, (s) => (store = s));
 
     describe('sessions', () => {
       it('opens a new session, and reuses it (reopened, not ended) under the same name', async () => {
@@ -219,8 +195,7 @@ export function runStoreContract(name: string, makeStore: (dir: string) => Promi
         const s = await store.openSession({ name: 'again', upstream: 'http://u', startedAt: 1 });
         await store.append(s.id, Array.from({ length: 5 }, (_, i) => makeExchange({ url: `/first/${i}` })));
         // A second recorder process, as after a restart with the same --session (or one beside it).
-        const other = await makeStore(dir);
-        open.push(other);
+        const other = await another();
         const again = await other.openSession({ name: 'again', upstream: 'http://u', startedAt: 2 });
         expect(again.id).toBe(s.id);
         await other.append(s.id, Array.from({ length: 3 }, (_, i) => makeExchange({ url: `/second/${i}` })));

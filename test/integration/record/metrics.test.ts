@@ -1,10 +1,12 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { readExchanges, startTestRecorder } from '../../helpers/recorder.js';
-import { scrape, valueOf, type Scrape } from '../../helpers/prometheus.js';
+import { parseMetrics, scrape, valueOf, type Scrape } from '../../helpers/prometheus.js';
 import { startServer } from '../../helpers/servers.js';
 import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
 import { pool } from '../../helpers/pool.js';
+import { placeholderOf } from '../../../src/redact/placeholder.js';
+import { loadRedactionKey, redactionKeyFile } from '../../../src/redact/redaction-key.js';
 
 async function send(url: string, method = 'GET', body?: string): Promise<number> {
   const r = await request(url, { method: method as 'GET', body });
@@ -94,5 +96,34 @@ describe('recorder /metrics', () => {
 
     const o = await scrape(`${other.url}/__replayguard/metrics`);
     expect(valueOf(o, 'replayguard_requests_forwarded_total')).toBe(1);
+  }, LOADED_MACHINE_MS);
+
+  it('route labels carry no secret: a token learned from a login and then sent in a path shows as its placeholder', async () => {
+    // Short and dotted, so no route template rule folds it to `:id` (opaque tokens need 20+ characters
+    // without dots): unredacted, it would be a label of its own.
+    const SECRET = 'tok3n.Kx9qZw';
+    const up = await startServer((req, res) => {
+      if (req.url === '/login') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: SECRET }));
+      else res.writeHead(204).end();
+    });
+    // `/audit/**` is forwarded and not captured: its latency travels as a bare observation.
+    const rec = await startTestRecorder(up.url, { record: { exclude: ['/audit/**'] } });
+    expect(await send(`${rec.url}/login`, 'POST', '{}')).toBe(200);
+    await rec.drain();
+    expect(await send(`${rec.url}/user/token/${SECRET}`, 'DELETE')).toBe(204);
+    expect(await send(`${rec.url}/audit/${SECRET}`)).toBe(204);
+
+    const res = await request(`${rec.url}/__replayguard/metrics`);
+    const text = await res.body.text();
+    expect(res.statusCode).toBe(200);
+    expect(text).not.toContain(SECRET);
+    const { key } = loadRedactionKey({ env: process.env, keyFile: redactionKeyFile(rec.dbFile), create: false });
+    const placeholder = placeholderOf(key, SECRET);
+    const m = parseMetrics(text);
+    expect(upstreamCount(m, { method: 'DELETE', route: `/user/token/${placeholder}`, status_class: '2xx' })).toBe(1);
+    expect(upstreamCount(m, { method: 'GET', route: `/audit/${placeholder}`, status_class: '2xx' })).toBe(1);
+    expect(upstreamCount(m, { method: 'POST', route: '/login', status_class: '2xx' })).toBe(1);
+    await rec.close();
+    expect((await readExchanges(rec.dbFile)).map((e) => e.route)).toEqual(['/login', `/user/token/${placeholder}`]);
   }, LOADED_MACHINE_MS);
 });

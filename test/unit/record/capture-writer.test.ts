@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config/resolve-config.js';
 import { CaptureWriter } from '../../../src/record/capture-writer.js';
 import { openRecordingStore } from '../../../src/store/open-store.js';
-import type { Exchange } from '../../../src/types.js';
 import { makeExchange } from '../../helpers/store-contract.js';
+import { collect } from '../../helpers/store-under-test.js';
 import { tempDir } from '../../helpers/temp.js';
 
 function writerFor(dbFile: string, warnings: string[] = [], routeTemplates: string[] = []): CaptureWriter {
@@ -24,12 +24,6 @@ function writerFor(dbFile: string, warnings: string[] = [], routeTemplates: stri
   });
 }
 
-async function all(it: AsyncIterable<Exchange>): Promise<Exchange[]> {
-  const out: Exchange[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
-
 /** A capture as the proxy hands it over: no route, no seq. */
 function capture(url: string): ReturnType<typeof makeExchange> {
   const { route: _route, ...rest } = makeExchange({ url });
@@ -45,7 +39,7 @@ describe('CaptureWriter', () => {
     await writer.close();
     const store = await openRecordingStore(db, { readonly: true });
     const [session] = await store.listSessions();
-    expect((await all(store.iterate(session!.id))).map((e) => e.route)).toEqual(['/api/users/:id', '/api/orders/:id', '/users/:name/repos', '/users/:id']);
+    expect((await collect(store.iterate(session!.id))).map((e) => e.route)).toEqual(['/api/users/:id', '/api/orders/:id', '/users/:name/repos', '/users/:id']);
     await store.close();
   });
 
@@ -60,7 +54,7 @@ describe('CaptureWriter', () => {
     const [session] = await store.listSessions();
     expect(session).toMatchObject({ exchanges: 100, dropped: 0 });
     expect(session!.endedAt).not.toBeNull();
-    const stored = await all(store.iterate(session!.id));
+    const stored = await collect(store.iterate(session!.id));
     // The store numbers them, in the order they were handed over.
     expect(stored.map((e) => [e.seq, e.request.url])).toEqual(Array.from({ length: 100 }, (_, i) => [i + 1, `/x/${i + 1}`]));
     await store.close();

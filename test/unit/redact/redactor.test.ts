@@ -238,6 +238,13 @@ describe('a value once redacted, wherever it appears later in the session', () =
     const [sent] = r.redactMessages([{ url: '/u/supplied-secret', headers: [], body: full(null) }]);
     expect(sent!.url).toBe(`/u/${P('supplied-secret')}`);
   });
+
+  it('redacts a URL on its own (one forwarded but not recorded): learned secrets, and query values by name', () => {
+    const r = redactor();
+    r.redact(exchange({}, { headers: JSON_HEADERS, body: full('{"token":"tok3n.Kx9qZw"}') }));
+    expect(r.redactUrl('/user/token/tok3n.Kx9qZw?access_token=q-secret-1&page=2')).toBe(`/user/token/${P('tok3n.Kx9qZw')}?access_token=${P('q-secret-1')}&page=2`);
+    expect(r.redactUrl('/plain?page=2')).toBe('/plain?page=2');
+  });
 });
 
 describe('bodies already found clean are not scanned again, and never skip a secret', () => {

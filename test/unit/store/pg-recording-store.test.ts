@@ -3,8 +3,8 @@ import { ReplayguardError } from '../../../src/errors.js';
 import { PG_LATEST_VERSION } from '../../../src/store/pg-migrations.js';
 import { openRecordingStore } from '../../../src/store/open-store.js';
 import { PgRecordingStore } from '../../../src/store/pg-recording-store.js';
-import type { Exchange } from '../../../src/types.js';
 import { body, makeExchange, runStoreContract } from '../../helpers/store-contract.js';
+import { collect } from '../../helpers/store-under-test.js';
 import { pgQuery, pgSchemas } from '../../helpers/pg.js';
 import { describeWithPg } from '../../helpers/requirements.js';
 
@@ -20,12 +20,6 @@ async function openCode(url: string, options: { readonly?: boolean } = {}): Prom
     expect(e).toBeInstanceOf(ReplayguardError);
     return (e as ReplayguardError).code;
   }
-}
-
-async function collect(it: AsyncIterable<Exchange>): Promise<Exchange[]> {
-  const out: Exchange[] = [];
-  for await (const e of it) out.push(e);
-  return out;
 }
 
 await describeWithPg('PgRecordingStore', () => {

@@ -7,6 +7,7 @@ import { ReplayguardError } from '../../../src/errors.js';
 import { RECORDINGS_APPLICATION_ID, SqliteRecordingStore, recordingMigrations } from '../../../src/store/sqlite-recording-store.js';
 import { SqliteResultsStore } from '../../../src/store/sqlite-results-store.js';
 import { makeExchange, runStoreContracts } from '../../helpers/store-contract.js';
+import { collect } from '../../helpers/store-under-test.js';
 import { tempDir } from '../../helpers/temp.js';
 
 runStoreContracts('SQLite', {
@@ -89,7 +90,7 @@ describe('SqliteRecordingStore on disk', () => {
     const store = new SqliteRecordingStore(file);
     const session = await store.findSession('old');
     expect(session).toEqual({ id: 1, name: 'old', upstream: 'http://staging:8080', startedAt: 1000, endedAt: 2000 });
-    const all: Awaited<ReturnType<typeof collectAll>> = await collectAll(store, 1);
+    const all = await collect(store.iterate(1));
     expect(all.map((e) => e.route)).toEqual(['/api/users/:id', '/api/orders/:id/items', '/health']);
     expect(all.map((e) => e.request.url)).toEqual(['/api/users/17?x=1', '/api/orders/550e8400-e29b-41d4-a716-446655440000/items', '/health']);
     expect(all[0]!.request.headers).toEqual([['Accept', 'application/json']]);
@@ -104,7 +105,7 @@ describe('SqliteRecordingStore on disk', () => {
     ]);
     // The migrated store takes new writes after the old ones.
     await store.append(1, [makeExchange({ url: '/api/users/18' })]);
-    expect((await collectAll(store, 1)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect((await collect(store.iterate(1))).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     await store.addDropped(1, 2);
     await store.close();
 
@@ -208,7 +209,7 @@ describe('SqliteRecordingStore on disk', () => {
     expect(await reader.listSessions()).toHaveLength(1);
     expect(await reader.routeStats()).toHaveLength(1);
     expect((await reader.findSession('latest'))?.name).toBe('s');
-    expect(await collectAll(reader, s.id)).toHaveLength(50);
+    expect(await collect(reader.iterate(s.id))).toHaveLength(50);
     await expect(reader.append(s.id, [makeExchange()])).rejects.toThrow(/readonly/i);
     await reader.close();
 
@@ -230,12 +231,6 @@ describe('SqliteRecordingStore on disk', () => {
   });
 
 });
-
-async function collectAll(store: SqliteRecordingStore, sessionId: number) {
-  const out = [];
-  for await (const e of store.iterate(sessionId)) out.push(e);
-  return out;
-}
 
 describe('content-addressed bodies', () => {
   it('stores identical large bodies once and reads every exchange back whole', async () => {
