@@ -35,12 +35,12 @@ function findExecutable(name: string, env: NodeJS.ProcessEnv): string | null {
 
 /**
  * Start the node module `name` (without extension) that sits next to the module at `here` (its
- * `import.meta.url`) as a child process at nice `nice`, with `options` (stdio 'ipc' for messages).
+ * `import.meta.url`) as a child process at nice `nice`, with `options` (a stdio pipe for messages).
  * `nice` is the value the child runs at, as `record.shadow.nice` says; a process cannot raise its
  * priority, so a child asked to run above its parent's runs at the parent's. From the build the child
  * is the `.js` file; from source (tests, tsx) it is the `.ts` file with the TypeScript loader.
  */
-export function spawnNicedProcess(here: string, name: string, nice: number, options: Pick<SpawnOptions, 'stdio' | 'serialization' | 'env'>): NicedProcess {
+export function spawnNicedProcess(here: string, name: string, nice: number, options: Pick<SpawnOptions, 'stdio' | 'env'>): NicedProcess {
   const env = options.env ?? process.env;
   const fromSource = here.endsWith('.ts');
   const script = fileURLToPath(new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, here));
@@ -57,10 +57,12 @@ export function spawnNicedProcess(here: string, name: string, nice: number, opti
   if (lower <= 0) return { child: spawn(process.execPath, nodeArgs, spawnOptions), warning: null };
   const niceBin = findExecutable('nice', env);
   if (niceBin) return { child: spawn(niceBin, ['-n', String(lower), process.execPath, ...nodeArgs], spawnOptions), warning: null };
-  // No `nice` (Windows, a bare container): renice the process once it exists. Windows and macOS
-  // prioritise the whole process; on Linux only its main thread, and the threads it starts from then on.
+  // No `nice` (Windows, a bare container): renice the process as soon as it exists. Windows and macOS
+  // prioritise the whole process. Linux only its main thread and the threads started from then on:
+  // spawn returns once node is exec'd, before it starts its own threads, so usually all of them, but
+  // that is a race `nice` does not run.
   const child = spawn(process.execPath, nodeArgs, spawnOptions);
-  let warning = `no \`nice\` program found: the ${name} process was reniced to ${nice} after it started, and threads it had already started may keep the recorder's priority`;
+  let warning = `no \`nice\` program found: the ${name} process was reniced to ${nice} just after it started (a thread it started first would keep the recorder's priority)`;
   try {
     if (child.pid !== undefined) setPriority(child.pid, nice);
   } catch (e) {
