@@ -128,12 +128,12 @@ export const catalogue = {
   },
   RG_ERR_SHADOW_START: {
     message: 'the live shadow for {dir} failed before it was ready: {reason}',
-    hint: 'check that --shadow-out (record.shadow.out) names a writable folder on a local disk; the cause above says what the thread met',
+    hint: 'check that --shadow-out (record.shadow.out) names a writable folder on a local disk; the cause above says what the shadow process met',
     exit: 2,
   },
   RG_ERR_SHADOW_STOPPED: {
     message: 'the live shadow cannot summarize: {reason}',
-    hint: 'the recorder keeps forwarding and recording; shadow results stop here. Its log says why the shadow thread stopped or the summary failed; restart the recorder to shadow again',
+    hint: 'the recorder keeps forwarding and recording; shadow results stop here. Its log says why the shadow process stopped or the summary failed; restart the recorder to shadow again',
     exit: 2,
   },
   RG_ERR_REPORT_CLIENT_MISSING: {

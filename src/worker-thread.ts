@@ -1,6 +1,3 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isReplayguardError, reasonOf, ReplayguardError, type ErrorCode } from './errors.js';
 
@@ -19,7 +16,7 @@ export function spawnThread(here: string, name: string, workerData: unknown): Wo
   return new Worker(new URL(`./${name}.js`, here), { workerData });
 }
 
-/** An error flattened for postMessage (class identity does not survive the clone). */
+/** An error flattened for a message to or from a thread or process (class identity does not survive the clone). */
 export interface SerializedError {
   code?: string;
   params?: Record<string, unknown>;
@@ -33,20 +30,4 @@ export function serializeError(e: unknown): SerializedError {
 /** The catalogue error a thread met, as it was; otherwise `fallback(message)`. */
 export function deserializeError(e: SerializedError, fallback: (reason: string) => ReplayguardError): ReplayguardError {
   return e.code ? new ReplayguardError(e.code as ErrorCode, e.params ?? {}) : fallback(e.message);
-}
-
-/**
- * Give the calling thread a lower CPU priority, as a nice value (Linux: a thread has one of its own,
- * set through its thread id). At 19 a thread doing background work takes only CPU the proxy leaves
- * idle, instead of an equal share of a busy machine. Elsewhere, or when refused, nothing changes.
- */
-export function lowerThreadPriority(nice: number): boolean {
-  try {
-    const tid = Number(path.basename(readlinkSync('/proc/thread-self')));
-    if (!Number.isSafeInteger(tid) || tid <= 0) return false;
-    setPriority(tid, nice);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -140,7 +140,7 @@ const recordSchema = z
         timeout: duration.default(10_000).describe('per-request timeout towards the candidate and baseline'),
         out: z.string().default(SHADOW_OUT_DEFAULT).describe('folder of the rolling shadow run (results.db, reports from `replayguard report --shadow`)'),
         summaryEvery: duration.default(10_000).describe('how often learned noise is applied and the run summary and /metrics gauges are refreshed'),
-        nice: z.number().int().min(0).max(19).default(19).describe('CPU priority (Linux nice value) of the thread that sends and compares: at 19 it uses only CPU the proxy leaves idle, falling behind (and dropping, counted) on a busy machine rather than slowing clients; 0 competes equally'),
+        nice: z.number().int().min(0).max(19).default(19).describe('CPU priority (nice value) of the process that sends and compares, all its threads included: at 19 it uses only CPU the proxy leaves idle, falling behind (and dropping, counted) on a busy machine rather than slowing clients; 0 (or the recorder\'s own, if higher) competes equally'),
       })
       .strict()
       .refine((s) => s.baseline === undefined || s.target !== undefined, 'a shadow baseline needs a shadow target (--shadow URL)')

@@ -14,7 +14,7 @@ import type { UpstreamObservation } from './upstream-latency.js';
  * capture (the costliest step of the handover on the proxy thread in a CPU profile). A body is
  * `offset, length, size, truncated` in the batch buffer, `length` -1 when there is no body at all.
  */
-type PackedExchange = [
+export type PackedExchange = [
   startedAt: number,
   upstream: string,
   method: string,
@@ -80,34 +80,42 @@ export function packBatch(
     }
     return offset;
   };
-  const items = exchanges.map((e): PackedExchange => {
-    const req = e.request;
-    const res = e.response;
-    return [
-      e.startedAt, e.upstream, req.method, req.url, req.headers,
-      place(req.body), req.body.bytes ? req.body.bytes.length : -1, req.body.size, req.body.truncated,
-      res ? res.status : -1, res ? res.headers : null,
-      res ? place(res.body) : 0, res?.body.bytes ? res.body.bytes.length : -1, res ? res.body.size : 0, res ? res.body.truncated : false,
-      e.timing.ttfbMs, e.timing.totalMs, e.failure,
-    ];
-  });
+  const items = exchanges.map((e) => packExchange(e, place));
   return { items, bodies, dropped, bytes, latencies, observed };
 }
 
-export function unpackBatch(batch: PackedBatch): Capture[] {
-  // A view, not a copy: the bodies are read (bound into SQLite) before the buffer goes back.
-  const all = Buffer.from(batch.bodies);
+/** One capture as its tuple; `place` puts a body's bytes after the previous ones and returns their offset. */
+export function packExchange(e: Capture, place: (body: StoredBody) => number): PackedExchange {
+  const req = e.request;
+  const res = e.response;
+  return [
+    e.startedAt, e.upstream, req.method, req.url, req.headers,
+    place(req.body), req.body.bytes ? req.body.bytes.length : -1, req.body.size, req.body.truncated,
+    res ? res.status : -1, res ? res.headers : null,
+    res ? place(res.body) : 0, res?.body.bytes ? res.body.bytes.length : -1, res ? res.body.size : 0, res ? res.body.truncated : false,
+    e.timing.ttfbMs, e.timing.totalMs, e.failure,
+  ];
+}
+
+/** The capture a tuple stands for; its bodies are views of `bodies`, not copies. */
+export function unpackExchange(p: PackedExchange, bodies: Buffer): Capture {
   const body = (offset: number, length: number, size: number, truncated: boolean): StoredBody => ({
-    bytes: length < 0 ? null : all.subarray(offset, offset + length),
+    bytes: length < 0 ? null : bodies.subarray(offset, offset + length),
     size,
     truncated,
   });
-  return batch.items.map((p) => ({
+  return {
     startedAt: p[0],
     upstream: p[1],
     request: { method: p[2], url: p[3], headers: p[4], body: body(p[5], p[6], p[7], p[8]) },
     response: p[9] < 0 ? null : { status: p[9], headers: p[10]!, body: body(p[11], p[12], p[13], p[14]) },
     timing: { ttfbMs: p[15], totalMs: p[16] },
     failure: p[17],
-  }));
+  };
+}
+
+export function unpackBatch(batch: PackedBatch): Capture[] {
+  // A view, not a copy: the bodies are read (bound into SQLite) before the buffer goes back.
+  const all = Buffer.from(batch.bodies);
+  return batch.items.map((p) => unpackExchange(p, all));
 }

@@ -1,26 +1,25 @@
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import type { Worker } from 'node:worker_threads';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
-import { ReplayguardError, reasonOf } from '../errors.js';
-import { bodyBytesOf, packBatch } from '../record/capture-batch.js';
+import { ReplayguardError } from '../errors.js';
+import { bodyBytesOf } from '../record/capture-batch.js';
 import { isMutating } from '../replay/scheduler.js';
 import type { Capture } from '../types/exchange.js';
 import type { RunSummary } from '../types/run.js';
-import { deserializeError, spawnThread } from '../worker-thread.js';
-import type { FromShadow, ShadowInit, ToShadow } from './shadow-protocol.js';
+import type { FromShadow, ShadowInit } from './shadow-protocol.js';
+import { startShadowProcess } from './shadow-process.js';
 
 /**
  * Live shadowing, Diffy's way: a sampled share of the requests the recorder has already answered is
  * sent again to a candidate (and a baseline running the code the upstream runs), and compared with
- * the live answer (shadow-engine.ts, on a thread of its own: shadow-worker.ts).
+ * the live answer (shadow-engine.ts, in a process of its own at a low CPU priority: shadow-child.ts).
  *
  * Never in the client's way: a request is offered only once its response is complete (the recorder's
  * capture hook), and `offer` does no I/O and never throws; the proxy's thread only samples, counts
- * and hands batches over. How many sampled requests are outstanding (here, queued on the thread or in
- * flight) is bounded: past it a request is dropped and counted. A candidate that is dead or slow, or a
- * shadow thread that died, costs shadow results, never client latency.
+ * and hands batches over. How many sampled requests are outstanding (here, queued in the shadow
+ * process or in flight) is bounded: past it a request is dropped and counted. A candidate that is dead
+ * or slow, or a shadow process that died, costs shadow results, never client latency or errors.
  */
 
 export interface ShadowMirrorOptions {
@@ -46,27 +45,31 @@ export interface ShadowStats {
   mirrored: number;
   compared: number;
   dropped: number;
-  /** Sampled and not finished: waiting here, queued on the shadow thread, or in flight. */
+  /** Sampled and not finished: waiting here, queued in the shadow process, or in flight. */
   pending: number;
 }
 
 export interface ShadowMirror {
   /** The results folder (results.db, reports rendered by `report --shadow`). */
   readonly outDir: string;
+  /** The shadow process's id (for ps and top; it runs at `record.shadow.nice`). */
+  readonly pid: number;
   /** Hand over an answered exchange; it may be sampled, queued or dropped. Never blocks, never throws. */
   offer(capture: Capture): void;
   stats(): ShadowStats;
   /** Store what is pending, apply learned noise, rewrite the summary and the gauges; returns it. */
   summarize(): Promise<RunSummary>;
-  /** Hand over what waits, let the thread finish what is in flight and summarize a last time, stop it. */
+  /** Hand over what waits, let the process finish what is in flight and summarize a last time; resolves once it has exited. */
   close(): Promise<void>;
 }
 
-/** Sampled exchanges are handed to the thread at least this often… */
+/** Sampled exchanges are handed to the shadow process at least this often… */
 const FLUSH_MS = 50;
-/** …or once this many are waiting, or this many body bytes (packing copies them on the proxy's loop). */
+/** …or once this many are waiting, or this many body bytes (one frame, one writev). */
 const BATCH_ITEMS = 256;
 const BATCH_BYTES = 1024 * 1024;
+/** How long the shadow process may take to exit once closed (or gone) before it is killed. */
+const EXIT_GRACE_MS = 10_000;
 
 export async function startShadowMirror(options: ShadowMirrorOptions): Promise<ShadowMirror> {
   const { config, registry, warn } = options;
@@ -87,17 +90,7 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
     outDir,
     tls: options.tls,
   };
-  const worker: Worker = spawnThread(import.meta.url, 'shadow-worker', init);
-  const startError = (reason: string): ReplayguardError => new ReplayguardError('RG_ERR_SHADOW_START', { dir: outDir, reason });
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (m: FromShadow): void => {
-      if (m.type === 'ready') resolve();
-      else if (m.type === 'fatal') reject(deserializeError(m.error, startError));
-    };
-    worker.on('message', onMessage);
-    worker.once('error', (e) => reject(startError(reasonOf(e))));
-    worker.once('exit', (code) => reject(startError(`the thread exited with code ${code}`)));
-  });
+  const child = await startShadowProcess(init, warn);
 
   const mirrored = new Counter({ name: 'replayguard_shadow_mirrored_total', help: 'Live requests sampled for shadowing and queued', registers: [registry] });
   const dropped = new Counter({ name: 'replayguard_shadow_dropped_total', help: 'Sampled requests dropped because the shadow queue was full (clients unaffected)', registers: [registry] });
@@ -124,14 +117,16 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
   });
 
   const counts = { mirrored: 0, compared: 0, dropped: 0 };
-  /** Sampled and not yet reported finished by the thread. */
+  /** Sampled and not yet reported finished by the shadow process. */
   let pending = 0;
   let batch: Capture[] = [];
   let batchBytes = 0;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
-  /** The thread ended (crashed, or closed): what is offered from now on is dropped and counted. */
+  /** The process ended (crashed, killed, or closed): what is offered from now on is dropped and counted. */
   let dead = false;
+  /** Why it ended, for a summary asked for afterwards. */
+  let endedBecause = '';
   const asked = new Map<number, { resolve: (s: RunSummary) => void; reject: (e: Error) => void }>();
   let nextAsk = 1;
   let onClosed: (() => void) | null = null;
@@ -160,24 +155,24 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
     batch = [];
     batchBytes = 0;
     if (dead) return;
-    const packed = packBatch(items, 0, 0);
-    worker.postMessage({ type: 'batch', batch: packed } satisfies ToShadow, [packed.bodies]);
+    child.send({ type: 'batch', captures: items });
   }
 
-  function threadGone(why: string): void {
+  function processGone(why: string): void {
     if (dead) return;
     dead = true;
-    if (!closed) warn(`the live shadow thread stopped (${why}); sampled requests are dropped and counted from now on, clients are not affected`);
+    endedBecause = why;
+    if (!closed) warn(`the live shadow process stopped (${why}); sampled requests are dropped and counted from now on, clients are not affected`);
     // Whatever it held will never be reported: it counts as dropped, and the bound is free again.
     drop(pending);
     pending = 0;
     batch = [];
-    for (const { reject } of asked.values()) reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `its thread stopped (${why})` }));
+    for (const { reject } of asked.values()) reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `its process stopped (${why})` }));
     asked.clear();
     onClosed?.();
   }
 
-  worker.on('message', (m: FromShadow) => {
+  child.onMessage((m: FromShadow) => {
     if (m.type === 'progress') {
       pending -= m.finished + m.dropped;
       counts.compared += m.compared;
@@ -198,12 +193,12 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
       onClosed?.();
     }
   });
-  worker.on('error', (e) => threadGone(reasonOf(e)));
-  worker.once('exit', (code) => threadGone(`exit code ${code}`));
+  child.onGone(processGone);
 
   let closing: Promise<void> | null = null;
   return {
     outDir,
+    pid: child.pid,
     offer(capture) {
       if (closed || !methods.has(capture.request.method) || random() >= shadow.sample) return;
       if (dead || pending >= shadow.maxQueue) return drop(1);
@@ -218,25 +213,26 @@ export async function startShadowMirror(options: ShadowMirrorOptions): Promise<S
     stats: () => ({ ...counts, pending }),
     summarize() {
       flush();
-      if (dead) return Promise.reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: 'its thread has stopped' }));
+      if (dead) return Promise.reject(new ReplayguardError('RG_ERR_SHADOW_STOPPED', { reason: `its process stopped (${endedBecause})` }));
       const id = nextAsk++;
       return new Promise<RunSummary>((resolve, reject) => {
         asked.set(id, { resolve, reject });
-        worker.postMessage({ type: 'summarize', id } satisfies ToShadow);
+        child.send({ type: 'summarize', id });
       });
     },
     close() {
       closing ??= (async () => {
-        // What was offered before the close is handed over; the thread drops what it cannot start.
+        // What was offered before the close is handed over; the process drops what it cannot start.
         flush();
         closed = true;
         if (!dead) {
           await new Promise<void>((resolve) => {
             onClosed = resolve;
-            worker.postMessage({ type: 'close' } satisfies ToShadow);
+            child.send({ type: 'close' });
           });
         }
-        await worker.terminate();
+        // It exits once it has said `closed`; one that does not is killed, never left behind.
+        await child.exit(EXIT_GRACE_MS);
       })();
       return closing;
     },

@@ -19,9 +19,17 @@ export interface RecorderProcess {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-/** The real `replayguard record` as a child process, from source through tsx; resolves once it logs its address. */
-export async function spawnRecorder(args: string[], env: Record<string, string> = {}): Promise<RecorderProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '', ...env } });
+/**
+ * The real `replayguard record` as a child process, from source through tsx; resolves once it logs its
+ * address. `detached`: in a process group of its own, which a test can signal as a terminal does.
+ */
+export async function spawnRecorder(args: string[], env: Record<string, string> = {}, options: { detached?: boolean } = {}): Promise<RecorderProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'record', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REPLAYGUARD_DB: '', REPLAYGUARD_CONFIG: '', ...env },
+    detached: options.detached ?? false,
+  });
   children.push(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));

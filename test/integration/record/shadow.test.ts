@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +9,13 @@ import { seededRandom, type SeededRandom } from '../../helpers/random.js';
 import { deadPort, startServer } from '../../helpers/servers.js';
 import { tempDir } from '../../helpers/temp.js';
 import { LOADED_MACHINE_MS } from '../../helpers/loaded-machine.js';
+import { exitWithin, spawnRecorder, type RecorderProcess } from '../../helpers/cli-process.js';
+import { pool } from '../../helpers/pool.js';
+import { openResultsStore, resultsLocation } from '../../../src/store/open-store.js';
+import { childPids, isRunning, niceOf, threadNices } from '../../helpers/procfs.js';
 
-// The shadow's thread runs at nice 0 here (record.shadow.nice): at its default 19 it only gets CPU
-// this shared machine leaves idle, and these tests are about what it compares, not when.
+// The shadow process runs at the tests' own priority here (record.shadow.nice 0): at its default 19 it
+// only gets CPU this shared machine leaves idle, and these tests are about what it compares, not when.
 
 async function get(url: string): Promise<{ status: number; body: string }> {
   const r = await request(url);
@@ -26,15 +30,6 @@ function itemsApi(rand: SeededRandom, price3: number) {
     res.end(JSON.stringify({ id, name: `item ${id}`, price: id === 3 ? price3 : 10, requestId: rand.uuid() }));
   });
 }
-
-/** A thread's nice value (Linux: each thread has its own), from its /proc stat file. */
-function niceOf(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
-  // Fields after the command name: state is the first, nice the 17th.
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-}
-
-const threadsAtNice = (nice: number): number => readdirSync('/proc/self/task').filter((tid) => niceOf(`/proc/self/task/${tid}/stat`) === nice).length;
 
 describe('live shadow', () => {
   it('a planted regression shows in /metrics and in report --shadow within seconds; noise the baseline shares is not one', async () => {
@@ -98,32 +93,89 @@ describe('live shadow', () => {
     expect(summary.counts).toMatchObject({ total: 20, error: 20 });
   }, LOADED_MACHINE_MS);
 
-  it('a results folder the shadow thread cannot use stops the recorder at startup with the catalogue error', async () => {
+  it('a results folder the shadow process cannot use stops the recorder at startup with the catalogue error', async () => {
     const live = await startServer((_req, res) => {
       res.end('ok');
     });
     const dir = tempDir();
-    // A file where the folder should be: the thread's check fails, and its error crosses back typed.
+    // A file where the folder should be: the process's check fails, and its error crosses back typed.
     const notADir = path.join(dir, 'taken');
     writeFileSync(notADir, 'x');
     await expect(startTestRecorder(live.url, { record: { shadow: { nice: 0, target: live.url, sample: 1, out: notADir } } })).rejects.toMatchObject({ code: 'RG_ERR_OUT_DIR', message: expect.stringContaining(notADir) });
   }, LOADED_MACHINE_MS);
 
-  it('by default the shadow thread yields the CPU (nice 19); the proxy thread keeps its priority', async () => {
+  it('by default the shadow process runs at nice 19 as a whole, every thread it starts included; the recorder keeps its priority', async () => {
     const live = await startServer((_req, res) => {
       res.end('ok');
     });
-    const before = threadsAtNice(19);
-    // Whatever nice this process was started with (a CI runner may use another than 0).
+    // Whatever nice this process was started with (a CI runner may use another than 0; a process
+    // cannot raise its priority, so a recorder already at 19 has a shadow at 19 too).
     const proxyNice = niceOf('/proc/thread-self/stat');
-    expect(proxyNice).toBeLessThan(19);
+    const before = threadNices('self');
     const rec = await startTestRecorder(live.url, { record: { shadow: { target: live.url, sample: 1, out: path.join(tempDir(), 'n') } } });
-    expect(threadsAtNice(19)).toBe(before + 1);
-    // The proxy answers on this very thread (the recorder runs in-process).
+    const pid = rec.shadow!.pid;
+    for (let i = 0; i < 20; i++) expect(await get(`${rec.url}/z/${i}`)).toEqual({ status: 200, body: 'ok' });
+    // Once it has worked (requests, comparisons, garbage), whatever threads it has started.
+    await expect.poll(() => rec.shadow!.stats().compared, { timeout: 120_000, interval: 100 }).toBe(20);
+    const shadowNices = threadNices(pid);
+    // Its main thread and V8's platform threads (GC, compiler) at least: with only its main thread
+    // niced, those would do the shadow's garbage collection at the recorder's priority.
+    expect(shadowNices.size).toBeGreaterThan(1);
+    expect(new Set(shadowNices.values())).toEqual(new Set([Math.max(19, proxyNice)]));
+    // The proxy answers on this very thread (the recorder runs in-process); no thread of it changed.
     expect(niceOf('/proc/thread-self/stat')).toBe(proxyNice);
-    expect(await get(`${rec.url}/z`)).toEqual({ status: 200, body: 'ok' });
+    const after = threadNices('self');
+    expect([...before].filter(([tid]) => after.has(tid)).filter(([tid, nice]) => after.get(tid) !== nice)).toEqual([]);
     await rec.close();
-    expect(threadsAtNice(19)).toBe(before);
+    // Closed and waited for: the recorder has reaped it.
+    expect(isRunning(pid)).toBe(false);
+  }, LOADED_MACHINE_MS);
+
+  it('a shadow process killed mid-traffic (SIGKILL) costs clients nothing: every request is answered, the recorder warns and counts the shadow stopped', async () => {
+    const live = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`live ${req.url}`);
+    });
+    const candidate = await startServer((_req, res) => {
+      res.end('candidate');
+    });
+    const rec = await startTestRecorder(live.url, { record: { shadow: { nice: 0, target: candidate.url, sample: 1, out: path.join(tempDir(), 'k') } } });
+    const pid = rec.shadow!.pid;
+    expect(isRunning(pid)).toBe(true);
+    const answers: Array<{ status: number; body: string }> = [];
+    const expected: Array<{ status: number; body: string }> = [];
+    let killed = false;
+    await pool(
+      Array.from({ length: 300 }, (_, i) => `/during/${i}`),
+      8,
+      async (url) => {
+        expected.push({ status: 200, body: `live ${url}` });
+        answers.push(await get(rec.url + url));
+        // Killed while requests are in flight and mirrored ones are queued or being compared.
+        if (!killed && answers.length >= 100) {
+          killed = true;
+          process.kill(pid, 'SIGKILL');
+        }
+      },
+    );
+    await expect.poll(() => rec.warnings.join('\n'), { timeout: 60_000 }).toMatch(/the live shadow process stopped \(signal SIGKILL\); sampled requests are dropped and counted from now on, clients are not affected/);
+    for (let i = 0; i < 50; i++) {
+      expected.push({ status: 200, body: `live /after/${i}` });
+      answers.push(await get(`${rec.url}/after/${i}`));
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set(expected.map((e) => JSON.stringify(e))));
+    expect(answers).toHaveLength(350);
+    expect(isRunning(pid)).toBe(false);
+    // Each sampled request was compared before the kill or is counted dropped; none is outstanding.
+    const stats = rec.shadow!.stats();
+    expect(stats.pending).toBe(0);
+    expect(stats.compared + stats.dropped).toBe(350);
+    expect(stats.dropped).toBeGreaterThanOrEqual(50);
+    await expect(rec.shadow!.summarize()).rejects.toMatchObject({ code: 'RG_ERR_SHADOW_STOPPED', message: expect.stringContaining('signal SIGKILL') });
+    // Recording went on: every exchange is stored.
+    await rec.drain();
+    expect(rec.stats()).toMatchObject({ captured: 350, written: 350, dropped: 0 });
+    await rec.close();
+    expect(rec.warnings.filter((w) => w.includes('live shadow process stopped'))).toHaveLength(1);
   }, LOADED_MACHINE_MS);
 
   it('mutating methods are mirrored only when listed, with a warning', async () => {
@@ -148,4 +200,47 @@ describe('live shadow', () => {
     await listed.close();
     expect(seen).toEqual(['GET', 'POST']);
   }, LOADED_MACHINE_MS);
+});
+
+// The CLI from source (tsx), as an operator runs it: can take most of a minute to start on a loaded machine.
+describe('the shadow process ends with the recorder, however the recorder ends', { timeout: LOADED_MACHINE_MS }, () => {
+  const ends: Array<[string, (rec: RecorderProcess) => void, { code: number | null; signal: string | null }]> = [
+    ['SIGTERM to the recorder', (rec) => rec.child.kill('SIGTERM'), { code: 0, signal: null }],
+    // The shadow process gets the SIGINT too: it leaves its closing to the recorder.
+    ['SIGINT to its process group, as Ctrl-C in a terminal', (rec) => process.kill(-rec.child.pid!, 'SIGINT'), { code: 0, signal: null }],
+    ['SIGKILL to the recorder', (rec) => rec.child.kill('SIGKILL'), { code: null, signal: 'SIGKILL' }],
+  ];
+  it.each(ends)('%s', async (_name, end, exit) => {
+    const live = await startServer((req, res) => {
+      res.end(`live ${req.url}`);
+    });
+    const dir = tempDir();
+    const out = path.join(dir, 'so');
+    const rec = await spawnRecorder(['--upstream', live.url, '--port', '0', '--db', path.join(dir, 'rec.db'), '--shadow', live.url, '--shadow-sample', '1', '--shadow-out', out], {}, { detached: true });
+    // One shadow process (`nice` execs node: one process, one id; tsx may run an esbuild child too).
+    const children = childPids(rec.child.pid!, 'shadow-child');
+    expect(children).toHaveLength(1);
+    const pid = children[0]!;
+    expect(isRunning(pid)).toBe(true);
+    for (let i = 0; i < 10; i++) expect(await get(`${rec.url}/e/${i}`)).toEqual({ status: 200, body: `live /e/${i}` });
+    end(rec);
+    // A hang detector, not a speed check.
+    expect(await exitWithin(rec, 120_000), rec.stderr()).toEqual(exit);
+    if (exit.code === 0) {
+      // Closed and waited for before the recorder exits.
+      expect(isRunning(pid)).toBe(false);
+      expect(rec.stderr()).not.toMatch(/live shadow process stopped/);
+      // Its last summary was written: it covers every result stored.
+      const store = await openResultsStore(resultsLocation(out));
+      try {
+        const run = await store.findRun('latest');
+        expect(run?.summary?.counts.total).toBe(await store.countResults(run!.run.id));
+      } finally {
+        await store.close();
+      }
+    } else {
+      // Nobody left to close it: it sees its channel to the recorder close, and exits by itself.
+      await expect.poll(() => isRunning(pid), { timeout: 120_000, interval: 100 }).toBe(false);
+    }
+  });
 });
