@@ -78,7 +78,9 @@ header.top { padding-top: 22px; padding-bottom: 8px; }
 .snippet pre { margin: 6px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .snippet .row { display: flex; gap: 10px; align-items: center; justify-content: space-between; }
 .btn { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 3px 10px; }
-.tabs { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
+.group { scroll-margin-top: 96px; }
+.tabs { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; padding: 3px; position: relative; max-height: 13em; overflow-y: auto; }
+.example-tabs .more { margin: -4px 0 8px; }
 .tab { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 3px 8px; font-family: var(--mono); font-size: 12px; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .tab[aria-selected="true"] { border-color: var(--accent); box-shadow: inset 0 -2px 0 var(--accent); }
 .exchange { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--panel); }
