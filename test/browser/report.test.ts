@@ -263,6 +263,26 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     await page.close();
   });
 
+  it('opens an exchange with a long body on its first screenful of lines, and fills in the rest after', async () => {
+    const rec = { items: Array.from({ length: 3000 }, (_, i) => i), email: 'last@example.com' };
+    const { items } = rec;
+    const results = [makeResult({ exchangeId: 1, url: '/long', route: '/long', verdict: 'regression', recorded: makeRecorded(rec), candidate: makeObserved({ items }) })];
+    const { dir } = await writeReport(results);
+    const { page, errors } = await open('', `file://${path.join(dir, 'report.html')}`);
+    // Counted in the same task as the click: what the opening itself built.
+    const atOpen = await page.evaluate(() => {
+      document.querySelector<HTMLButtonElement>('.ghead')!.click();
+      return [...document.querySelectorAll('.side[data-side] .code')].map((c) => c.childElementCount);
+    });
+    expect(atOpen).toEqual([60, 60]);
+    // The rest follows: the last line of the recorded body, marked removed, and every line of both.
+    const recorded = page.locator('.side[data-side="recorded"]');
+    await expect(recorded.locator('[data-mark="removed"]').textContent()).resolves.toBe('"email": "last@example.com"');
+    await page.waitForFunction(() => [...document.querySelectorAll('.side[data-side] .code')].map((c) => c.childElementCount).join() === '3005,3004', null, { timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('makes no network request and runs nothing from recorded data', async () => {
     const { page, requests, dialogs, errors } = await open();
     // Open everything so every recorded value is rendered.
