@@ -216,7 +216,7 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     await more.click();
     expect(await g.locator('.tab').count()).toBe(40);
     // Focus moves to the first new tab, so the keyboard carries on from there.
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-example'))).resolves.toBe(String(ids[20]));
+    await expect(page.locator(':focus').getAttribute('data-example')).resolves.toBe(String(ids[20]));
     await page.keyboard.press('Enter');
     await expect(g.locator('.exchange .reqline').textContent()).resolves.toContain('/items/20');
     expect(page.url()).toContain(`x=${ids[20]}`);
@@ -245,17 +245,17 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     await expect(g.locator('.exchange').getAttribute('data-exchange')).resolves.toBe(String(ids[500]));
     // Built up to the page holding it, not the whole list.
     expect(await g.locator('.tab').count()).toBe(520);
-    const inView = (sel: string) =>
-      page.evaluate((s) => {
-        const r = document.querySelector(s)!.getBoundingClientRect();
-        const strip = document.querySelector('.tabs')!.getBoundingClientRect();
-        return { page: r.top >= 0 && r.top < innerHeight, strip: r.top >= strip.top && r.bottom <= strip.bottom };
-      }, sel);
+    // In the viewport (900 px high), and within the tab strip's visible part.
+    const inView = async (sel: string) => {
+      const r = (await page.locator(sel).boundingBox())!;
+      const strip = (await g.locator('.tabs').boundingBox())!;
+      return { page: r.y >= 0 && r.y < 900, strip: r.y >= strip.y && r.y + r.height <= strip.y + strip.height };
+    };
     await expect(inView(`.tab[data-example="${ids[500]}"]`)).resolves.toEqual({ page: true, strip: true });
     await expect(inView(`.exchange[data-exchange="${ids[500]}"]`)).resolves.toMatchObject({ page: true });
     // A new link into the open group selects its example.
-    await page.evaluate((h) => (location.hash = h), `#g=${id}&x=${ids[900]}`);
-    await page.waitForFunction((x) => document.querySelector('.exchange')?.getAttribute('data-exchange') === x, String(ids[900]), { timeout: 10_000 });
+    await page.goto(`${url}#g=${id}&x=${ids[900]}`); // same document: a hashchange, no reload
+    await g.locator(`.exchange[data-exchange="${ids[900]}"]`).waitFor({ timeout: 10_000 });
     await expect(g.locator(`.tab[data-example="${ids[900]}"]`).getAttribute('aria-selected')).resolves.toBe('true');
     await expect(inView(`.tab[data-example="${ids[900]}"]`)).resolves.toEqual({ page: true, strip: true });
     expect(await g.locator('.tab[aria-selected="true"]').count()).toBe(1);
@@ -269,16 +269,15 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     const results = [makeResult({ exchangeId: 1, url: '/long', route: '/long', verdict: 'regression', recorded: makeRecorded(rec), candidate: makeObserved({ items }) })];
     const { dir } = await writeReport(results);
     const { page, errors } = await open('', `file://${path.join(dir, 'report.html')}`);
-    // Counted in the same task as the click: what the opening itself built.
-    const atOpen = await page.evaluate(() => {
-      document.querySelector<HTMLButtonElement>('.ghead')!.click();
-      return [...document.querySelectorAll('.side[data-side] .code')].map((c) => c.childElementCount);
-    });
+    // Counted in the same task as the click: what the opening itself built. (Page code as text: these
+    // tests are type-checked without the DOM library.)
+    const codeLines = "[...document.querySelectorAll('.side[data-side] .code')].map((c) => c.childElementCount)";
+    const atOpen = await page.evaluate(`document.querySelector('.ghead').click(), ${codeLines}`);
     expect(atOpen).toEqual([60, 60]);
     // The rest follows: the last line of the recorded body, marked removed, and every line of both.
     const recorded = page.locator('.side[data-side="recorded"]');
     await expect(recorded.locator('[data-mark="removed"]').textContent()).resolves.toBe('"email": "last@example.com"');
-    await page.waitForFunction(() => [...document.querySelectorAll('.side[data-side] .code')].map((c) => c.childElementCount).join() === '3005,3004', null, { timeout: 20_000 });
+    await page.waitForFunction(`${codeLines}.join() === '3005,3004'`, null, { timeout: 20_000 });
     expect(errors).toEqual([]);
     await page.close();
   });
