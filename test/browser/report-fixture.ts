@@ -4,6 +4,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { defaultConfig } from '../../src/config/resolve-config.js';
 import { driveReporters } from '../../src/report/drive-reporters.js';
+import type { GroupAccumulatorOptions } from '../../src/report/html/groups.js';
+import { createHtmlReporter } from '../../src/report/html-reporter.js';
 import { createReporters } from '../../src/report/reporter.js';
 import type { ReplayResult, RunSummary } from '../../src/types.js';
 import { makeBody, makeComparison, makeDifference, makeObserved, makeRecorded, makeResult, makeRunInfo } from '../helpers/factories.js';
@@ -108,9 +110,16 @@ export function fixtureResults(): ReplayResult[] {
   return out;
 }
 
-export async function writeReport(results: Iterable<ReplayResult>, names = ['html'], more: Partial<Pick<RunSummary, 'unreproduced' | 'metrics'>> = {}): Promise<{ dir: string; summary: RunSummary }> {
+/** Writes the reports `names` of `results`; `html` passes options to the page's group accumulator. */
+export async function writeReport(
+  results: Iterable<ReplayResult>,
+  names = ['html'],
+  more: Partial<Pick<RunSummary, 'unreproduced' | 'metrics'>> = {},
+  html: GroupAccumulatorOptions = {},
+): Promise<{ dir: string; summary: RunSummary }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rg-report-'));
-  const reporters = createReporters(names, { outDir: dir, config: defaultConfig(), stdout: process.stdout, isTTY: false, githubStepSummary: null });
+  const ctx = { outDir: dir, config: defaultConfig(), stdout: process.stdout, isTTY: false, githubStepSummary: null };
+  const reporters = createReporters(names, ctx).map((r) => (r.name === 'html' ? createHtmlReporter(ctx, html) : r));
   const summary = await driveReporters(reporters, makeRunInfo({ baseline: 'http://baseline:3001', session: `night ${XSS_IMG}` }), results, {
     extras: (s) => ({
       learnedNoise: [{ method: 'GET', route: '/users/:id', target: 'body', path: '/updatedAt', kind: 'value varies (timestamp)', source: 'baseline', exchanges: 12, examples: ['2025-01-01T00:00:00Z', XSS_IMG] }],

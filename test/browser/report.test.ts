@@ -188,6 +188,100 @@ describeWithBrowser('report.html in Chromium', (executablePath) => {
     await linked.page.close();
   });
 
+  /** A report whose one regression group embeds 1,000 examples (an API caller's `examplesPerGroup`); written once. */
+  let thousand: Promise<{ url: string; id: string; ids: number[] }> | undefined;
+  const thousandExamples = () => (thousand ??= writeThousandExamples());
+  async function writeThousandExamples(): Promise<{ url: string; id: string; ids: number[] }> {
+    const results = Array.from({ length: 1000 }, (_, i) => makeResult({ exchangeId: 5001 + i, url: `/items/${i}`, route: '/items/:id', verdict: 'regression' }));
+    const { dir } = await writeReport(results, ['html'], {}, { examplesPerGroup: 1000 });
+    const url = `file://${path.join(dir, 'report.html')}`;
+    const { page } = await open('', url);
+    const data = JSON.parse((await page.locator('#rg-data').textContent())!) as { groups: Array<{ id: string; exampleIds: number[] }> };
+    await page.close();
+    expect(data.groups).toHaveLength(1);
+    return { url, id: data.groups[0]!.id, ids: data.groups[0]!.exampleIds };
+  }
+
+  it('opens a group of 1,000 examples on its first page of tabs; the rest is a "show more" away, by mouse or keyboard', async () => {
+    const { url, ids } = await thousandExamples();
+    expect(ids).toHaveLength(1000);
+    const { page, errors } = await open('', url);
+    const g = page.locator('.group');
+    await g.locator('.ghead').click();
+    await expect(g.locator('.exchange').getAttribute('data-exchange')).resolves.toBe(String(ids[0]));
+    expect(await g.locator('.tab').count()).toBe(20);
+    await expect(g.locator('.muted', { hasText: 'Examples' }).textContent()).resolves.toContain('1,000 of 1,000 exchanges');
+    const more = g.locator('button[data-more]');
+    await expect(more.textContent()).resolves.toBe('Show 20 more examples (980 not shown yet)');
+    await more.click();
+    expect(await g.locator('.tab').count()).toBe(40);
+    // Focus moves to the first new tab, so the keyboard carries on from there.
+    await expect(page.locator(':focus').getAttribute('data-example')).resolves.toBe(String(ids[20]));
+    await page.keyboard.press('Enter');
+    await expect(g.locator('.exchange .reqline').textContent()).resolves.toContain('/items/20');
+    expect(page.url()).toContain(`x=${ids[20]}`);
+    await more.focus();
+    await page.keyboard.press('Enter');
+    expect(await g.locator('.tab').count()).toBe(60);
+    await g.locator(`.tab[data-example="${ids[45]}"]`).click();
+    await expect(g.locator('.exchange').getAttribute('data-exchange')).resolves.toBe(String(ids[45]));
+    expect(await g.locator('.tab[aria-selected="true"]').count()).toBe(1);
+    // Every example is reachable: the last page ends the list and the button goes.
+    while (await more.isVisible()) await more.click();
+    expect(await g.locator('.tab').count()).toBe(1000);
+    await g.locator(`.tab[data-example="${ids[999]}"]`).click();
+    await expect(g.locator('.exchange .reqline').textContent()).resolves.toContain('/items/999');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('follows a link to an example past the first page: opens its group, selects it, and scrolls both into view', async () => {
+    const { url, id, ids } = await thousandExamples();
+    const { page, errors } = await open(`#g=${id}&x=${ids[500]}`, url);
+    const g = page.locator(`#${id}`);
+    await expect(g.locator('.ghead').getAttribute('aria-expanded')).resolves.toBe('true');
+    const tab = g.locator(`.tab[data-example="${ids[500]}"]`);
+    await expect(tab.getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(g.locator('.exchange').getAttribute('data-exchange')).resolves.toBe(String(ids[500]));
+    // Built up to the page holding it, not the whole list.
+    expect(await g.locator('.tab').count()).toBe(520);
+    // In the viewport (900 px high), and within the tab strip's visible part.
+    const inView = async (sel: string) => {
+      const r = (await page.locator(sel).boundingBox())!;
+      const strip = (await g.locator('.tabs').boundingBox())!;
+      return { page: r.y >= 0 && r.y < 900, strip: r.y >= strip.y && r.y + r.height <= strip.y + strip.height };
+    };
+    await expect(inView(`.tab[data-example="${ids[500]}"]`)).resolves.toEqual({ page: true, strip: true });
+    await expect(inView(`.exchange[data-exchange="${ids[500]}"]`)).resolves.toMatchObject({ page: true });
+    // A new link into the open group selects its example.
+    await page.goto(`${url}#g=${id}&x=${ids[900]}`); // same document: a hashchange, no reload
+    await g.locator(`.exchange[data-exchange="${ids[900]}"]`).waitFor({ timeout: 10_000 });
+    await expect(g.locator(`.tab[data-example="${ids[900]}"]`).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(inView(`.tab[data-example="${ids[900]}"]`)).resolves.toEqual({ page: true, strip: true });
+    expect(await g.locator('.tab[aria-selected="true"]').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens an exchange with a long body on its first screenful of lines, and fills in the rest after', async () => {
+    const rec = { items: Array.from({ length: 3000 }, (_, i) => i), email: 'last@example.com' };
+    const { items } = rec;
+    const results = [makeResult({ exchangeId: 1, url: '/long', route: '/long', verdict: 'regression', recorded: makeRecorded(rec), candidate: makeObserved({ items }) })];
+    const { dir } = await writeReport(results);
+    const { page, errors } = await open('', `file://${path.join(dir, 'report.html')}`);
+    // Counted in the same task as the click: what the opening itself built. (Page code as text: these
+    // tests are type-checked without the DOM library.)
+    const codeLines = "[...document.querySelectorAll('.side[data-side] .code')].map((c) => c.childElementCount)";
+    const atOpen = await page.evaluate(`document.querySelector('.ghead').click(), ${codeLines}`);
+    expect(atOpen).toEqual([60, 60]);
+    // The rest follows: the last line of the recorded body, marked removed, and every line of both.
+    const recorded = page.locator('.side[data-side="recorded"]');
+    await expect(recorded.locator('[data-mark="removed"]').textContent()).resolves.toBe('"email": "last@example.com"');
+    await page.waitForFunction(`${codeLines}.join() === '3005,3004'`, null, { timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('makes no network request and runs nothing from recorded data', async () => {
     const { page, requests, dialogs, errors } = await open();
     // Open everything so every recorded value is rendered.

@@ -78,7 +78,9 @@ header.top { padding-top: 22px; padding-bottom: 8px; }
 .snippet pre { margin: 6px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .snippet .row { display: flex; gap: 10px; align-items: center; justify-content: space-between; }
 .btn { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 3px 10px; }
-.tabs { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
+.group { scroll-margin-top: 96px; }
+.tabs { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; padding: 3px; position: relative; max-height: 13em; overflow-y: auto; }
+.example-tabs .more { margin: -4px 0 8px; }
 .tab { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 3px 8px; font-family: var(--mono); font-size: 12px; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .tab[aria-selected="true"] { border-color: var(--accent); box-shadow: inset 0 -2px 0 var(--accent); }
 .exchange { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--panel); }
@@ -99,11 +101,13 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; overflow-x: auto; }
 .code { font-family: var(--mono); font-size: 12px; line-height: 1.55; margin: 0; padding: 6px 0; overflow-x: auto; max-height: 520px; overflow-y: auto; }
 .ln { white-space: pre-wrap; overflow-wrap: anywhere; padding-right: 10px; }
-.ln .g { display: inline-block; width: 2ch; text-align: center; color: var(--muted); user-select: none; }
-.ln.mk-removed { background: var(--del-bg); } .ln.mk-removed .c { text-decoration: line-through; text-decoration-thickness: 1px; } .ln.mk-removed .g { color: var(--del); font-weight: 700; }
-.ln.mk-added { background: var(--add-bg); } .ln.mk-added .c { text-decoration: underline; text-underline-offset: 2px; } .ln.mk-added .g { color: var(--add); font-weight: 700; }
-.ln.mk-changed { background: var(--chg-bg); } .ln.mk-changed .c { font-weight: 600; } .ln.mk-changed .g { color: var(--chg); font-weight: 700; }
-.ln.mk-noise { background: var(--noise-bg); } .ln.mk-noise .c { font-style: italic; } .ln.mk-noise .g { color: var(--noise); }
+/* Code lines (.cl) draw their gutter symbol here, kept from copies and from screen readers (alt text ""): the line's title says what changed. */
+.ln .g, .cl::before { display: inline-block; width: 2ch; text-align: center; color: var(--muted); user-select: none; }
+.cl::before { content: " " / ""; }
+.ln.mk-removed { background: var(--del-bg); } .cl.mk-removed { text-decoration: line-through; text-decoration-thickness: 1px; } .cl.mk-removed::before { content: "−" / ""; color: var(--del); font-weight: 700; }
+.ln.mk-added { background: var(--add-bg); } .cl.mk-added { text-decoration: underline; text-underline-offset: 2px; } .cl.mk-added::before { content: "+" / ""; color: var(--add); font-weight: 700; }
+.ln.mk-changed { background: var(--chg-bg); } .cl.mk-changed { font-weight: 600; } .cl.mk-changed::before { content: "~" / ""; } .ln.mk-changed .g, .cl.mk-changed::before { color: var(--chg); font-weight: 700; }
+.ln.mk-noise { background: var(--noise-bg); } .cl.mk-noise { font-style: italic; } .cl.mk-noise::before { content: "≈" / ""; color: var(--noise); }
 .k { color: var(--accent); } .s { color: var(--pass); } .n { color: var(--err); } .b { color: var(--skip); }
 .note { font-size: 12px; color: var(--muted); padding: 4px 10px; }
 .note::before { content: "• "; }

@@ -4,10 +4,12 @@ import { formatCount } from '../../plain-format.js';
 import type { BodyView } from '../body-view.js';
 import type { ExampleView } from '../example-view.js';
 import { h, type Child } from './dom.js';
+import { fillIncrementally } from './incremental.js';
 
 /**
  * Bodies as DOM. JSON is pretty-printed line by line from the parsed value so a difference's pointer
- * can mark its own lines (gutter symbol, strike or underline, background) in place.
+ * can mark its own lines (gutter symbol, strike or underline, background) in place. Lines are made
+ * lazily and put in a screenful first (./incremental.ts), so a long body does not hold up the page.
  */
 
 export type MarkKind = 'removed' | 'added' | 'changed' | 'noise';
@@ -18,18 +20,15 @@ export interface Mark {
 /** Marks by JSON pointer. */
 export type Marks = Record<string, Mark>;
 
-const MARK_SYM: Record<MarkKind, string> = { removed: '\u2212', added: '+', changed: '~', noise: '\u2248' };
 const MAX_JSON_VALUES = 20_000;
 
+/**
+ * One line of a body. Its gutter symbol comes from the stylesheet (`.cl::before`, by mark kind): two
+ * fewer elements per line, which is a third of a body's DOM, built and styled on every opening.
+ */
 function line(depth: number, mark: Mark | null | undefined, parts: Child): HTMLDivElement {
-  const el = h(
-    'div',
-    { class: `ln${mark ? ` mk-${mark.kind}` : ''}`, title: mark ? mark.title : null },
-    h('span', { class: 'g', 'aria-hidden': 'true' }, mark ? MARK_SYM[mark.kind] : ' '),
-    h('span', { class: 'c' }, parts),
-  );
-  el.style.paddingLeft = `${depth * 2}ch`;
-  if (mark) el.setAttribute('data-mark', mark.kind);
+  const el = h('div', { class: mark ? `ln cl mk-${mark.kind}` : 'ln cl', title: mark ? mark.title : null, 'data-mark': mark ? mark.kind : null }, parts);
+  if (depth) el.style.paddingLeft = `${depth * 2}ch`;
   return el;
 }
 
@@ -39,10 +38,10 @@ function scalar(v: unknown): HTMLSpanElement {
   return h('span', { class: 'b' }, String(v));
 }
 
-function jsonView(value: unknown, marks: Marks): HTMLDivElement {
-  const out = h('div', { class: 'code json' });
+/** The pretty-printed lines of a JSON value, each with its marks, made one at a time as they are taken. */
+function* jsonLines(value: unknown, marks: Marks): Generator<HTMLDivElement> {
   let count = 0;
-  const walk = (v: unknown, ptr: string, key: string | null, depth: number, comma: boolean, inherited: Mark | null): void => {
+  function* walk(v: unknown, ptr: string, key: string | null, depth: number, comma: boolean, inherited: Mark | null): Generator<HTMLDivElement> {
     if (++count > MAX_JSON_VALUES) return;
     const mark = marks[ptr] ?? inherited;
     const label = key === null ? null : [h('span', { class: 'k' }, JSON.stringify(key)), ': '];
@@ -51,33 +50,40 @@ function jsonView(value: unknown, marks: Marks): HTMLDivElement {
       const isArr = Array.isArray(v);
       const entries: Array<[string, unknown]> = isArr ? v.map((item, i) => [String(i), item]) : Object.entries(v);
       if (!entries.length) {
-        out.appendChild(line(depth, mark, [label, isArr ? '[]' : '{}', tail]));
+        yield line(depth, mark, [label, isArr ? '[]' : '{}', tail]);
         return;
       }
-      out.appendChild(line(depth, mark, [label, isArr ? '[' : '{']));
-      entries.forEach(([k, item], i) => walk(item, `${ptr}/${escapeSegment(k)}`, isArr ? null : k, depth + 1, i < entries.length - 1, mark));
-      out.appendChild(line(depth, mark, [isArr ? ']' : '}', tail]));
+      yield line(depth, mark, [label, isArr ? '[' : '{']);
+      for (let i = 0; i < entries.length; i++) {
+        const [k, item] = entries[i]!;
+        yield* walk(item, `${ptr}/${escapeSegment(k)}`, isArr ? null : k, depth + 1, i < entries.length - 1, mark);
+      }
+      yield line(depth, mark, [isArr ? ']' : '}', tail]);
     } else {
-      out.appendChild(line(depth, mark, [label, scalar(v), tail]));
+      yield line(depth, mark, [label, scalar(v), tail]);
     }
-  };
-  walk(value, '', null, 0, false, null);
-  if (count > MAX_JSON_VALUES) out.appendChild(h('div', { class: 'note' }, 'long body: first 20,000 values shown'));
-  return out;
+  }
+  yield* walk(value, '', null, 0, false, null);
+  if (count > MAX_JSON_VALUES) yield h('div', { class: 'note' }, 'long body: first 20,000 values shown');
 }
 
-function textView(text: string): HTMLDivElement {
-  return h('div', { class: 'code' }, text.split('\n').map((t) => line(0, null, t)));
+function* textLines(text: string): Generator<HTMLDivElement> {
+  for (const t of text.split('\n')) yield line(0, null, t);
 }
 
 /** `side` -1 shows the recorded text (removed parts marked), 1 the candidate text (added parts marked). */
-function textDiffView(parts: NonNullable<ExampleView['textDiff']>, side: -1 | 1): HTMLDivElement {
-  const out = h('div', { class: 'code' });
+function* textDiffLines(parts: NonNullable<ExampleView['textDiff']>, side: -1 | 1): Generator<HTMLDivElement> {
   for (const [op, text] of parts) {
     if (op === -side) continue;
     const mark: Mark | null = op === 0 ? null : op < 0 ? { kind: 'removed', title: 'only in recorded' } : { kind: 'added', title: 'only in candidate' };
-    for (const t of text.replace(/\n$/, '').split('\n')) out.appendChild(line(0, mark, t));
+    for (const t of text.replace(/\n$/, '').split('\n')) yield line(0, mark, t);
   }
+}
+
+/** A code block whose lines are built as they go in: the first screenful now, the rest after the next paint. */
+function codeBlock(cls: string, lines: Iterator<HTMLDivElement>): HTMLDivElement {
+  const out = h('div', { class: cls });
+  fillIncrementally(out, lines);
   return out;
 }
 
@@ -101,8 +107,8 @@ function hexHead(base64: string): HTMLDivElement {
 export function bodyElement(body: BodyView, marks: Marks | null, textDiff: ExampleView['textDiff'], side: -1 | 0 | 1): HTMLDivElement {
   if (body.kind === 'none') return h('div', { class: 'note' }, 'no body');
   const notes = body.notes.map((n) => h('div', { class: 'note' }, n));
-  if (body.kind === 'json') return h('div', null, notes, jsonView(body.value, marks ?? {}));
-  if (body.kind === 'text') return h('div', null, notes, textDiff && side !== 0 ? textDiffView(textDiff, side) : textView(body.text));
+  if (body.kind === 'json') return h('div', null, notes, codeBlock('code json', jsonLines(body.value, marks ?? {})));
+  if (body.kind === 'text') return h('div', null, notes, codeBlock('code', textDiff && side !== 0 ? textDiffLines(textDiff, side) : textLines(body.text)));
   return h('div', null, notes, h('div', { class: 'note' }, `binary body, ${formatCount(body.size)} bytes, sha256 ${body.sha256}`), hexHead(body.headBase64));
 }
 

@@ -1,6 +1,7 @@
-import { formatPercent, plural, routeKey } from '../../plain-format.js';
+import { formatCount, formatPercent, plural, routeKey } from '../../plain-format.js';
 import type { Group } from '../groups.js';
-import { append, clear, h } from './dom.js';
+import { append, h } from './dom.js';
+import { exampleTabs, type ExampleTabs } from './example-tabs.js';
 import { exchangeView } from './exchange-view.js';
 import type { ReportContext } from './report-context.js';
 import { snippetView } from './snippet-view.js';
@@ -17,27 +18,27 @@ export interface GroupEntry {
   body: HTMLDivElement;
   /** The body (snippet, examples) is built on first open. */
   rendered: boolean;
-  tabs: HTMLButtonElement[];
+  /** The examples' tabs, once rendered and when the group has any. */
+  tabs: ExampleTabs | null;
   panel: HTMLDivElement | null;
   /** Lower-case text the search looks through. */
   hay: string;
 }
 
 /**
- * Groups start collapsed; a group's body (snippet, examples, exchange) is built on first open, which
- * keeps a 20,000-result report quick to load. Opening a group or picking an example is written to the
- * hash through `writeHash`.
+ * Groups start collapsed; a group's body (snippet, a page of example tabs, one exchange) is built on
+ * first open, which keeps a 100,000-result report quick to load and a group quick to open. Opening a
+ * group or picking an example is written to the hash through `writeHash`.
  */
 export function createGroupViews(ctx: ReportContext, state: ViewState, writeHash: () => void) {
-  function selectExample(ge: GroupEntry, id: string, record: boolean): void {
-    for (const t of ge.tabs) t.setAttribute('aria-selected', String(t.getAttribute('data-example') === id));
-    if (!ge.panel) return;
-    clear(ge.panel);
-    const ex = ctx.examples.get(Number(id));
-    if (ex) ge.panel.appendChild(exchangeView(ex));
+  function selectExample(ge: GroupEntry, id: number, record: boolean): void {
+    if (!ge.tabs?.select(id) || !ge.panel) return;
+    const ex = ctx.examples.get(id);
+    // One replaceChildren: the old exchange goes and the new one comes in a single DOM change.
+    ge.panel.replaceChildren(...(ex ? [exchangeView(ex)] : []));
     if (record) {
       state.g = ge.g.id;
-      state.x = id;
+      state.x = String(id);
       writeHash();
     }
   }
@@ -46,28 +47,30 @@ export function createGroupViews(ctx: ReportContext, state: ViewState, writeHash
     const g = ge.g;
     const ids = g.exampleIds.filter((id) => ctx.examples.has(id));
     const panel = h('div', { role: 'tabpanel', class: 'example-panel' });
-    ge.tabs = ids.map((id) => {
-      const ex = ctx.examples.get(id)!;
-      const b = h('button', { class: 'tab', type: 'button', role: 'tab', 'aria-selected': 'false', 'data-example': id, title: `${ex.method} ${ex.url}` }, `${ex.method} ${ex.url}`);
-      b.addEventListener('click', () => selectExample(ge, String(id), true));
-      return b;
-    });
+    ge.tabs = ids.length ? exampleTabs(ids, ctx.examples, (id) => selectExample(ge, id, true)) : null;
     ge.panel = panel;
     const caption = ids.length
-      ? `Examples: ${ids.length} of ${plural(g.exchanges, 'exchange')}${ids.length < g.exchanges ? ` (the first ${ids.length} are kept in this file)` : ''}`
+      ? `Examples: ${formatCount(ids.length)} of ${plural(g.exchanges, 'exchange')}${ids.length < g.exchanges ? ` (the first ${formatCount(ids.length)} are kept in this file)` : ''}`
       : 'No example embedded for this group (page size budget reached); counts are complete.';
-    append(ge.body, [snippetView(g), h('div', { class: 'muted' }, caption), ge.tabs.length ? h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'examples' }, ge.tabs) : null, panel]);
+    const frag = document.createDocumentFragment();
+    append(frag, [snippetView(g), h('div', { class: 'muted' }, caption), ge.tabs?.el, panel]);
+    ge.body.appendChild(frag);
     ge.rendered = true;
   }
 
+  /**
+   * Opens or closes a group. Opening shows the example a link names (`state.x`, when `state.g` is
+   * this group), else keeps the one shown, else shows the first.
+   */
   function setOpen(ge: GroupEntry, open: boolean, record: boolean): void {
     if (open && !ge.rendered) renderBody(ge);
     ge.head.setAttribute('aria-expanded', String(open));
     ge.body.hidden = !open;
-    const first = ge.tabs[0];
-    if (open && first && !ge.panel?.firstChild) {
-      const want = state.g === ge.g.id && state.x ? state.x : (first.getAttribute('data-example') ?? '');
-      selectExample(ge, ge.g.exampleIds.some((i) => String(i) === want) ? want : String(ge.g.exampleIds[0]), false);
+    const tabs = ge.tabs;
+    if (open && tabs) {
+      const linked = state.g === ge.g.id && state.x ? Number(state.x) : NaN;
+      if (tabs.has(linked) && tabs.selected !== linked) selectExample(ge, linked, false);
+      else if (tabs.selected === null) selectExample(ge, ge.g.exampleIds.find((id) => tabs.has(id))!, false);
     }
     if (record) {
       if (open) {
@@ -79,6 +82,12 @@ export function createGroupViews(ctx: ReportContext, state: ViewState, writeHash
       }
       writeHash();
     }
+  }
+
+  /** Brings an open group to the top of the page, its selected example's tab in view within the strip. */
+  function scrollTo(ge: GroupEntry): void {
+    ge.tabs?.reveal();
+    ge.el.scrollIntoView({ block: 'start' });
   }
 
   function groupView(g: Group): GroupEntry {
@@ -103,10 +112,10 @@ export function createGroupViews(ctx: ReportContext, state: ViewState, writeHash
       hay.push(ex.url);
       for (const d of [...ex.differences, ...ex.filtered]) hay.push(d.path);
     }
-    const ge: GroupEntry = { g, key, el, head, body, rendered: false, tabs: [], panel: null, hay: hay.join('\n').toLowerCase() };
+    const ge: GroupEntry = { g, key, el, head, body, rendered: false, tabs: null, panel: null, hay: hay.join('\n').toLowerCase() };
     head.addEventListener('click', () => setOpen(ge, head.getAttribute('aria-expanded') !== 'true', true));
     return ge;
   }
 
-  return { groupView, setOpen };
+  return { groupView, setOpen, scrollTo };
 }

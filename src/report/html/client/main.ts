@@ -25,7 +25,7 @@ function boot(): void {
   const hash = createHashWriter(state);
   readHash(state, location.hash);
 
-  const { groupView, setOpen } = createGroupViews(ctx, state, hash.write);
+  const { groupView, setOpen, scrollTo } = createGroupViews(ctx, state, hash.write);
   const clearButton = h('button', { class: 'linkish', type: 'button' }, 'Clear filters');
   const noMatch = h('div', { class: 'empty', id: 'no-match', hidden: true }, 'Nothing matches these filters. ', clearButton);
   const groups = groupsView(ctx, groupView, noMatch);
@@ -69,7 +69,7 @@ function boot(): void {
     const open = groups.entries.find((ge) => ge.g.id === state.g);
     if (open) {
       setOpen(open, true, false);
-      open.el.scrollIntoView({ block: 'start' });
+      scrollTo(open);
     }
   };
 
