@@ -23,7 +23,13 @@ interface Entry {
   bytes: Buffer;
   /** The secret book's version when the body was found clean. */
   version: number;
+  /** Lookups it answered, and lookups under its key by other bodies. */
+  hits: number;
+  misses: number;
 }
+
+/** Other bodies under an entry's key, beyond its own hits, before one of them takes its place. */
+const MISSES_TO_REPLACE = 4;
 
 /**
  * A 32-bit fingerprint of the context, the length and a few sampled bytes: computed once per body
@@ -55,7 +61,12 @@ export class CleanBodies {
   cleanAt(key: number, context: string, bytes: Buffer): number | undefined {
     if (bytes.length < MIN_CLEAN_BODY_BYTES) return undefined;
     const entry = this.entries.get(key);
-    if (entry === undefined || entry.context !== context || !entry.bytes.equals(bytes)) return undefined;
+    if (entry === undefined) return undefined;
+    if (entry.context !== context || !entry.bytes.equals(bytes)) {
+      entry.misses++;
+      return undefined;
+    }
+    entry.hits++;
     // Most recently used last: eviction takes the body not seen for longest.
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -72,6 +83,17 @@ export class CleanBodies {
       return;
     }
     if (old !== undefined) {
+      // Found clean again after a secret was learned: the same bytes, a newer version.
+      if (old.context === context && old.bytes.equals(bytes)) {
+        old.version = version;
+        return;
+      }
+      // Another body under the same key (bodies that differ only where the samples do not look, such
+      // as a counter mid-body). Replacing the entry with each of them copied every such body, 64 KB
+      // per exchange on the bench's unique-bodies route; never replacing it left a body that does
+      // repeat scanned forever behind one that never came back. The entry gives way once strangers
+      // outnumber its own hits.
+      if (old.misses < old.hits + MISSES_TO_REPLACE) return;
       this.bytes -= old.bytes.length;
       this.entries.delete(key);
     }
@@ -80,7 +102,7 @@ export class CleanBodies {
       this.entries.delete(oldestKey);
       this.bytes -= oldest.bytes.length;
     }
-    this.entries.set(key, { context, bytes: Buffer.from(bytes), version });
+    this.entries.set(key, { context, bytes: Buffer.from(bytes), version, hits: 0, misses: 0 });
     this.bytes += bytes.length;
   }
 }
