@@ -15,7 +15,7 @@
 /** Bytes of bodies kept, in all. */
 const MAX_BYTES = 8 * 1024 * 1024;
 /** Bodies smaller than this are scanned each time: the scan costs about what a lookup does. */
-export const MIN_CLEAN_BODY_BYTES = 256;
+const MIN_CLEAN_BODY_BYTES = 256;
 const SAMPLES = 16;
 
 interface Entry {
@@ -36,11 +36,12 @@ const MISSES_TO_REPLACE = 4;
  * (it is asked for on every body, most of which are never seen again), and a number, so that a
  * lookup builds no string.
  */
-export function bodyKey(context: string, bytes: Buffer): number {
+export function bodyKey(context: string, bytes: Buffer): number | null {
   const n = bytes.length;
+  // Too small to be worth remembering: no key, never looked up or added.
+  if (n < MIN_CLEAN_BODY_BYTES) return null;
   let h = n | 0;
   for (let k = 0; k < context.length; k++) h = (Math.imul(h, 31) + context.charCodeAt(k)) | 0;
-  if (n === 0) return h;
   for (let k = 0; k < SAMPLES; k++) h = (Math.imul(h, 31) + bytes[Math.floor((k * (n - 1)) / (SAMPLES - 1))]!) | 0;
   // The last bytes too: a body that differs by a trailing counter or a truncation point is told apart.
   for (let k = Math.max(0, n - 8); k < n; k++) h = (Math.imul(h, 31) + bytes[k]!) | 0;
@@ -59,7 +60,6 @@ export class CleanBodies {
    * `bodyKey(context, bytes)`.
    */
   cleanAt(key: number, context: string, bytes: Buffer): number | undefined {
-    if (bytes.length < MIN_CLEAN_BODY_BYTES) return undefined;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.context !== context || !entry.bytes.equals(bytes)) {
@@ -75,7 +75,7 @@ export class CleanBodies {
 
   /** Remembers `bytes` (copied: callers pass views into buffers that are reused) as clean at `version`. */
   add(key: number, context: string, bytes: Buffer, version: number): void {
-    if (bytes.length < MIN_CLEAN_BODY_BYTES || bytes.length > MAX_BYTES / 8) return;
+    if (bytes.length > MAX_BYTES / 8) return;
     const old = this.entries.get(key);
     if (old === undefined && !this.seen.has(key)) {
       if (this.seen.size >= 4096) this.seen.clear();

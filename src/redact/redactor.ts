@@ -3,7 +3,7 @@ import { decodeBody } from '../compare/decode-body.js';
 import { contentEncodings, mediaTypeOf } from '../compare/header-values.js';
 import { encodeContent } from '../http/content-coding.js';
 import type { Capture, HeaderPairs, StoredBody } from '../types/exchange.js';
-import { bodyKey, CleanBodies, MIN_CLEAN_BODY_BYTES } from './clean-bodies.js';
+import { bodyKey, CleanBodies } from './clean-bodies.js';
 import { redactPairs } from './form-secrets.js';
 import { redactHeaderValue } from './header-secrets.js';
 import { looksLikeJson, redactJsonText } from './json-secrets.js';
@@ -126,7 +126,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
     if (declared === null && !sniff && book.size === 0) return body;
     const chain = contentEncodings(headers);
     const context = `${declared ?? (sniff ? 'sniff' : 'other')}|${chain.join(',')}|${body.truncated ? 't' : ''}`;
-    const key = body.bytes.length >= MIN_CLEAN_BODY_BYTES ? bodyKey(context, body.bytes) : null;
+    const key = bodyKey(context, body.bytes);
     if (useClean && key !== null) {
       const version = clean.cleanAt(key, context, body.bytes);
       // Same bytes, same kind and codings: the scan by key finds nothing again and learns nothing.

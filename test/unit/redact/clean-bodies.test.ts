@@ -18,7 +18,7 @@ describe('clean-body memory under key collisions', () => {
   it('a repeating body gets remembered after bodies that never come back took its key, and then stays', () => {
     const memory = new CleanBodies();
     const seen = (b: Buffer): number | undefined => {
-      const key = bodyKey(CTX, b);
+      const key = bodyKey(CTX, b)!;
       const at = memory.cleanAt(key, CTX, b);
       if (at === undefined) memory.add(key, CTX, b, 0);
       return at;
@@ -39,7 +39,7 @@ describe('clean-body memory under key collisions', () => {
   it('a body found clean at an older version is never answered as clean at a newer one without being added again', () => {
     const memory = new CleanBodies();
     const b = body(7);
-    const key = bodyKey(CTX, b);
+    const key = bodyKey(CTX, b)!;
     memory.add(key, CTX, b, 1);
     memory.add(key, CTX, b, 1);
     expect(memory.cleanAt(key, CTX, b)).toBe(1);
