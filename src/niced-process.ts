@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siblingModule } from './worker-thread.js';
 
 /**
  * Background work that must never slow the proxy runs in a process of its own, started at a lower
@@ -42,8 +43,8 @@ function findExecutable(name: string, env: NodeJS.ProcessEnv): string | null {
  */
 export function spawnNicedProcess(here: string, name: string, nice: number, options: Pick<SpawnOptions, 'stdio' | 'env'>): NicedProcess {
   const env = options.env ?? process.env;
-  const fromSource = here.endsWith('.ts');
-  const script = fileURLToPath(new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, here));
+  const { url, fromSource } = siblingModule(here, name);
+  const script = fileURLToPath(url);
   // The parent's own flags (a debugger, vitest's loaders) are not the child's business.
   const nodeArgs = fromSource ? ['--import', import.meta.resolve('tsx/esm'), script] : [script];
   let own = 0;
